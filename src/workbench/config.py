@@ -1,0 +1,126 @@
+"""Analysis configuration: defaults, loading from TOML, and a fingerprint for caches and manifests.
+
+Example ``analysis.toml``::
+
+    [corpus]
+    unit = "auto"          # auto | turn | paragraph | sentence
+    max_turn_words = 250
+    max_file_mb = 50
+
+    [annotate]
+    model = "en_core_web_sm"
+    components = ["tok2vec", "tagger", "attribute_ruler", "lemmatizer", "parser", "ner"]
+    n_process = 1
+    batch_size = 64
+
+    [analysis]
+    seed = 42
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError, Errors
+
+DEFAULT_COMPONENTS = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner")
+
+
+@dataclass
+class CorpusConfig:
+    unit: str = "auto"
+    max_turn_words: int = 250
+    max_file_mb: float = 50.0
+
+
+@dataclass
+class AnnotateConfig:
+    model: str | None = None
+    components: list[str] = field(default_factory=lambda: list(DEFAULT_COMPONENTS))
+    n_process: int = 1
+    batch_size: int = 64
+
+
+@dataclass
+class AnalysisConfig:
+    seed: int = 42
+
+
+@dataclass
+class Config:
+    """The whole resolved configuration of one analysis run."""
+
+    corpus: CorpusConfig = field(default_factory=CorpusConfig)
+    annotate: AnnotateConfig = field(default_factory=AnnotateConfig)
+    analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def fingerprint(self) -> str:
+        """A short hash of the resolved configuration."""
+        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Config":
+        config = cls()
+        for section_name, values in data.items():
+            section = getattr(config, section_name, None)
+            if section is None or not isinstance(values, dict):
+                known = ", ".join(f.name for f in fields(cls))
+                raise ConfigError(Errors.E151.format(key=section_name, section="top level", known=known))
+            known_keys = {f.name: f for f in fields(section)}
+            for key, value in values.items():
+                if key not in known_keys:
+                    raise ConfigError(Errors.E151.format(key=key, section=section_name,
+                                                         known=", ".join(known_keys)))
+                setattr(section, key, _checked(section_name, key, value, getattr(section, key)))
+        config.validate()
+        return config
+
+    def validate(self) -> None:
+        from .corpus.segment import UNITS
+
+        if self.corpus.unit not in UNITS:
+            raise ConfigError(Errors.E152.format(section="corpus", key="unit", value=self.corpus.unit,
+                                                 detail=f"use one of {', '.join(UNITS)}"))
+        for section, key, value in (("corpus", "max_turn_words", self.corpus.max_turn_words),
+                                    ("corpus", "max_file_mb", self.corpus.max_file_mb),
+                                    ("annotate", "n_process", self.annotate.n_process),
+                                    ("annotate", "batch_size", self.annotate.batch_size)):
+            if value <= 0:
+                raise ConfigError(Errors.E152.format(section=section, key=key, value=value,
+                                                     detail="it must be greater than 0"))
+
+
+def _checked(section: str, key: str, value: Any, default: Any) -> Any:
+    """Coerce ``value`` to the type of ``default`` or raise a numbered error."""
+    if default is None or value is None:
+        return value
+    try:
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise TypeError("expected true or false")
+            return value
+        if isinstance(default, list):
+            if not isinstance(value, list):
+                raise TypeError("expected a list, e.g. [\"a\", \"b\"]")
+            return [str(v) for v in value]
+        return type(default)(value)
+    except (TypeError, ValueError) as err:
+        raise ConfigError(Errors.E152.format(section=section, key=key, value=value, detail=err)) from None
+
+
+def load_config(path: str | Path | None) -> Config:
+    """Read a TOML config; missing keys keep their defaults. ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise ConfigError(Errors.E150.format(path=path, detail=err)) from None
+    return Config.from_dict(data)

