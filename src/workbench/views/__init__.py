@@ -1,0 +1,1 @@
+"""Views: plain-Python controllers (testable without a browser) and thin ipywidgets over them."""
