@@ -66,6 +66,15 @@ class Errors:
     # Output (E200-E249)
     E200 = "[E200] Cannot write to '{path}': {detail}. Choose another --out folder."
 
+    # Phrases, families, concordance (E300-E349)
+    E300 = ("[E300] Phrase families file '{path}' could not be used (line {line}): {detail}. It needs a list "
+            "'families:' of entries with 'label' and 'phrases' or 'patterns'; see src/workbench/data/families.yml.")
+    E301 = ("[E301] Family '{family}' has an invalid pattern item {token!r}. Use words, [word, word], "
+            "'lemma:x', 'pos:NOUN', '*{{0,3}}', or a spaCy token dict.")
+    E302 = "[E302] Unknown concordance mode '{mode}'. Use one of: {options}."
+    E303 = "[E303] The query {query!r} is not valid for mode '{mode}': {detail}."
+    E304 = ("[E304] Cannot compare groups by '{group}': {detail}. Available attributes: {available}.")
+
     # Unfitted analyses (E250-)
     E250 = "[E250] This {name} is not fitted yet. Call .fit(...) first."
 
