@@ -1,4 +1,4 @@
-"""The ``workbench`` command line: ``corpus info`` and ``analyse``.
+"""The ``workbench`` command line: ``corpus info``, ``analyse`` and ``kwic``.
 
 Errors meant for the user print their numbered message and exit with status 1; ``--debug``
 shows the traceback of unexpected errors.
@@ -95,6 +95,28 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_kwic(args: argparse.Namespace) -> int:
+    from .project import Workbench
+
+    config = _config_from(args)
+    bench = Workbench(args.path, config, cache_dir=args.cache_dir, progress=False)
+    filters = {k: v for k, v in (("kind", args.kind), ("speaker_role", args.role), ("speaker", args.speaker),
+                                 ("doc_id", args.doc)) if v}
+    hits = bench.concordance.query(args.query, args.mode, width=args.width, sort=args.sort, filters=filters)
+    total = len(hits)
+    if args.limit:
+        hits = hits.head(args.limit)
+    if args.csv:
+        hits.to_csv(args.csv, index=False)
+    width = args.width
+    for row in hits.itertuples(index=False):
+        who = f"{row.speaker}" if isinstance(row.speaker, str) else row.kind
+        print(f"{row.left:>{width}} [{row.match}] {row.right:<{width}}  {row.seg_id} {who}")
+    shown = f"{len(hits)} of {total}" if len(hits) < total else f"{total}"
+    print(f"\n{shown} hits for {args.query!r} ({args.mode}).")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description="Qualitative analysis workbench.")
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
@@ -121,6 +143,22 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--n-process", type=int, help="processes for spaCy (default 1)")
     analyse.add_argument("--no-progress", action="store_true", help="no progress bars")
     analyse.set_defaults(func=cmd_analyse)
+
+    kwic = commands.add_parser("kwic", help="concordance: every hit of a query in its context")
+    kwic.add_argument("path", help="folder of documents")
+    kwic.add_argument("query", help="a word, lemma, phrase, regex or JSON spaCy token pattern")
+    kwic.add_argument("--mode", choices=["word", "lemma", "phrase", "regex", "pattern"], default="word")
+    kwic.add_argument("--width", type=int, default=40, help="characters of context on each side")
+    kwic.add_argument("--sort", choices=["left", "right"], help="sort by the words left or right of the match")
+    kwic.add_argument("--kind", help="only documents of this kind (transcript, blog, notes)")
+    kwic.add_argument("--role", help="only speakers with this role, e.g. 'lived experience'")
+    kwic.add_argument("--speaker", help="only this speaker")
+    kwic.add_argument("--doc", help="only this document (doc_id)")
+    kwic.add_argument("--limit", type=int, default=50, help="lines to print (0 for all)")
+    kwic.add_argument("--csv", help="also write all hits to this CSV file")
+    kwic.add_argument("--config", help="analysis config (TOML)")
+    kwic.add_argument("--cache-dir", help="annotation cache folder")
+    kwic.set_defaults(func=cmd_kwic, unit=None, max_file_mb=None, strict=False)
     return parser
 
 

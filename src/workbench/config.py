@@ -15,6 +15,18 @@ Example ``analysis.toml``::
 
     [analysis]
     seed = 42
+
+    [phrases]
+    min_n = 2
+    max_n = 8
+    min_count = 3            # an n-gram must occur at least this often
+    min_docs = 1
+    quoted_min_count = 2
+    families_file = "my-families.yml"   # optional, adds to the shipped families
+
+    [keyness]
+    group_by = "kind"        # a document attribute, or speaker_role
+    target = "transcript"    # optional when the attribute has two values
 """
 from __future__ import annotations
 
@@ -51,12 +63,32 @@ class AnalysisConfig:
 
 
 @dataclass
+class PhrasesConfig:
+    min_n: int = 2
+    max_n: int = 8
+    min_count: int = 3
+    min_docs: int = 1
+    quoted_min_count: int = 2
+    families_file: str | None = None
+
+
+@dataclass
+class KeynessConfig:
+    group_by: str = "kind"
+    target: str | None = None
+    reference: str | None = None
+    min_count: int = 5
+
+
+@dataclass
 class Config:
     """The whole resolved configuration of one analysis run."""
 
     corpus: CorpusConfig = field(default_factory=CorpusConfig)
     annotate: AnnotateConfig = field(default_factory=AnnotateConfig)
     analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
+    phrases: PhrasesConfig = field(default_factory=PhrasesConfig)
+    keyness: KeynessConfig = field(default_factory=KeynessConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -88,7 +120,13 @@ class Config:
         if self.corpus.unit not in UNITS:
             raise ConfigError(Errors.E152.format(section="corpus", key="unit", value=self.corpus.unit,
                                                  detail=f"use one of {', '.join(UNITS)}"))
+        if not 1 <= self.phrases.min_n <= self.phrases.max_n <= 8 or self.phrases.min_n < 2:
+            raise ConfigError(Errors.E152.format(section="phrases", key="min_n/max_n",
+                                                 value=(self.phrases.min_n, self.phrases.max_n),
+                                                 detail="use 2 <= min_n <= max_n <= 8"))
         for section, key, value in (("corpus", "max_turn_words", self.corpus.max_turn_words),
+                                    ("phrases", "min_count", self.phrases.min_count),
+                                    ("keyness", "min_count", self.keyness.min_count),
                                     ("corpus", "max_file_mb", self.corpus.max_file_mb),
                                     ("annotate", "n_process", self.annotate.n_process),
                                     ("annotate", "batch_size", self.annotate.batch_size)):

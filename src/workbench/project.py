@@ -7,9 +7,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterator
 
+import pandas as pd
+
+from .analysis.concordance import Concordance
+from .analysis.families import PhraseFamilies
+from .analysis.keyness import Keyness
+from .analysis.phrase_table import build_phrase_table
+from .analysis.phrases import PhraseMiner
+from .analysis.quotes import QuotedPhrases
+from .analysis.tokens import TokenTable
 from .annotate import AnnotatedCorpus, Annotator
 from .config import Config
 from .corpus import Corpus, load_corpus
+from .analysis.phrase_table import PHRASE_COLUMNS
 from .corpus.model import SEGMENT_COLUMNS
 from .errors import CorpusError, Errors, WorkbenchError
 from .manifest import build_manifest, write_json_atomic
@@ -55,6 +65,59 @@ class Workbench:
         with self._timed("annotate"):
             return self.annotator.annotate(corpus)
 
+    @cached_property
+    def tokens(self) -> TokenTable:
+        annotated = self.annotated
+        with self._timed("tokens"):
+            return TokenTable.from_annotated(annotated)
+
+    @cached_property
+    def phrase_miner(self) -> PhraseMiner:
+        cfg = self.config.phrases
+        tokens = self.tokens
+        with self._timed("phrases"):
+            return PhraseMiner(cfg.min_n, cfg.max_n, cfg.min_count, cfg.min_docs).fit(tokens)
+
+    @cached_property
+    def quoted_phrases(self) -> QuotedPhrases:
+        with self._timed("phrases"):
+            return QuotedPhrases(min_count=self.config.phrases.quoted_min_count).fit(self.corpus)
+
+    @cached_property
+    def phrase_families(self) -> PhraseFamilies:
+        annotated = self.annotated
+        with self._timed("phrases"):
+            return PhraseFamilies(self.config.phrases.families_file).fit(annotated)
+
+    @cached_property
+    def phrase_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(phrases, occurrences): n-grams, quoted phrases and families in one table."""
+        miner, quoted, families = self.phrase_miner, self.quoted_phrases, self.phrase_families
+        with self._timed("phrases"):
+            return build_phrase_table(self.corpus, miner, quoted, families)
+
+    @cached_property
+    def concordance(self) -> Concordance:
+        annotated = self.annotated
+        with self._timed("concordance_index"):
+            return Concordance().fit(annotated)
+
+    def keyness(self, group_by: str | None = None, target: str | None = None,
+                reference: str | None = None) -> Keyness:
+        """Keyness between two groups; defaults come from the config's [keyness] section."""
+        cfg = self.config.keyness
+        tokens, miner = self.tokens, self.phrase_miner
+        with self._timed("keyness"):
+            return Keyness(group_by or cfg.group_by, target or cfg.target, reference or cfg.reference,
+                           min_count=cfg.min_count).fit(tokens, miner)
+
+    def has_groups(self, group_by: str | None = None) -> bool:
+        """True when the corpus has at least two values of the keyness group attribute."""
+        from .analysis.keyness import group_values
+
+        values = {v for v in group_values(self.tokens, group_by or self.config.keyness.group_by) if v}
+        return len(values) >= 2
+
     def analyse(self, out_dir: str | Path) -> dict[str, Path]:
         """Run every analysis and write its tables and ``manifest.json`` into ``out_dir``."""
         out = Path(out_dir)
@@ -68,6 +131,19 @@ class Workbench:
             segments = self.corpus.segments_df()[SEGMENT_COLUMNS]
             written["segments"] = out / "segments.csv"
             segments.to_csv(written["segments"], index=False)
+        phrases, occurrences = self.phrase_tables
+        with self._timed("write"):
+            written["phrases"] = out / "phrases.csv"
+            phrases[PHRASE_COLUMNS].to_csv(written["phrases"], index=False)
+            written["phrase_occurrences"] = out / "phrase_occurrences.csv"
+            occurrences.to_csv(written["phrase_occurrences"], index=False)
+            written["family_variants"] = out / "family_variants.csv"
+            self.phrase_families.variants_.to_csv(written["family_variants"], index=False)
+        if self.has_groups():
+            keyness = self.keyness()
+            with self._timed("write"):
+                written["keyness"] = out / "keyness.csv"
+                keyness.keyness_.to_csv(written["keyness"], index=False)
         manifest = build_manifest(
             self.corpus, self.config.to_dict(),
             models={"spacy_pipeline": annotated.pipeline, "spacy_components": ",".join(annotated.components)},

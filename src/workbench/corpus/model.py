@@ -116,8 +116,20 @@ class Corpus:
             known = ", ".join(sorted(self._by_id)[:10]) or "none"
             raise CorpusError(Errors.E055.format(doc_id=doc_id, known=known)) from None
 
+    def segment(self, seg_id: str) -> Segment:
+        """The segment with this id (KeyError if there is none)."""
+        if getattr(self, "_seg_by_id", None) is None or len(self._seg_by_id) != len(self.segments):
+            self._seg_by_id = {seg.seg_id: seg for seg in self.segments}
+        return self._seg_by_id[seg_id]
+
     def segments_of(self, doc_id: str) -> list[Segment]:
-        return [seg for seg in self.segments if seg.doc_id == doc_id]
+        """The segments of one document, in order."""
+        if getattr(self, "_segs_by_doc", None) is None or self._segs_count != len(self.segments):
+            grouped: dict[str, list[Segment]] = {}
+            for seg in self.segments:
+                grouped.setdefault(seg.doc_id, []).append(seg)
+            self._segs_by_doc, self._segs_count = grouped, len(self.segments)
+        return list(self._segs_by_doc.get(doc_id, []))
 
     def file_hashes(self) -> dict[str, str]:
         """sha256 of every input file (documents and metadata), by path relative to the root."""

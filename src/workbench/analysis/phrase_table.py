@@ -1,0 +1,96 @@
+"""One table of recurring phrases for reports and ``phrases.csv``: n-grams, quoted phrases and families,
+each with the family it belongs to, its variants and one example quote that points at its source."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+
+from ..corpus.model import Corpus
+from ..corpus.segment import sentence_spans
+from .families import PhraseFamilies
+from .phrases import PhraseMiner
+from .quotes import QuotedPhrases, quote_key
+
+PHRASE_COLUMNS = ["phrase", "family", "kind", "count", "doc_count", "speaker_count", "score", "variants", "example"]
+TRACE_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char"]
+OCCURRENCE_COLUMNS = ["phrase", "kind", "family", "doc_id", "seg_id", "start_char", "end_char", "speaker", "surface"]
+KIND_ORDER = {"family": 0, "quoted": 1, "ngram": 2}
+
+
+def example_quote(corpus: Corpus, seg_id: str, start: int, end: int, max_chars: int = 240) -> str:
+    """The sentence around a match, quoted, with where it is: “…” (doc#0003, 120-135)."""
+    seg = corpus.segment(seg_id)
+    text = corpus.document(seg.doc_id).text
+    around = [(s, e) for s, e in sentence_spans(text, seg.start_char, seg.end_char) if s <= start and end <= e + 1]
+    s, e = around[0] if around else (seg.start_char, seg.end_char)
+    snippet = " ".join(text[s:e].split())
+    if len(snippet) > max_chars:
+        middle = " ".join(text[max(s, start - max_chars // 2):min(e, end + max_chars // 2)].split())
+        snippet = f"…{middle}…"
+    return f"“{snippet}” ({seg_id}, {start}-{end})"
+
+
+def _family_of(families: PhraseFamilies | None) -> dict[str, list[tuple[int, int, str]]]:
+    spans: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
+    if families is not None:
+        for seg_id, start, end, label in families.matches_[["seg_id", "start_char", "end_char", "family"]] \
+                .itertuples(index=False):
+            spans[seg_id].append((int(start), int(end), label))
+    return spans
+
+
+def _family_for(occurrences: pd.DataFrame, spans: dict[str, list[tuple[int, int, str]]]) -> str:
+    votes: dict[str, int] = defaultdict(int)
+    for seg_id, start, end in occurrences[["seg_id", "start_char", "end_char"]].itertuples(index=False):
+        for s, e, label in spans.get(seg_id, ()):
+            if s < end and start < e:
+                votes[label] += 1
+    if not votes:
+        return ""
+    best = max(votes, key=lambda k: (votes[k], k))
+    return best if votes[best] * 2 >= len(occurrences) else ""
+
+
+def build_phrase_table(corpus: Corpus, ngrams: PhraseMiner | None = None, quoted: QuotedPhrases | None = None,
+                       families: PhraseFamilies | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(phrases, occurrences). ``phrases`` has PHRASE_COLUMNS then the example's TRACE_COLUMNS."""
+    spans = _family_of(families)
+    rows, occ = [], []
+    if families is not None:
+        for f in families.families_.itertuples(index=False):
+            rows.append({"phrase": f.family, "family": f.family, "kind": "family", "count": f.count,
+                         "doc_count": f.doc_count, "speaker_count": f.speaker_count, "score": f.score,
+                         "variants": f.variants, "doc_id": f.doc_id, "seg_id": f.seg_id,
+                         "start_char": f.start_char, "end_char": f.end_char})
+        m = families.matches_
+        occ += [(fam, "family", fam, *rest) for fam, *rest in
+                m[["family", "doc_id", "seg_id", "start_char", "end_char", "speaker", "surface"]].itertuples(index=False)]
+    if quoted is not None:
+        by_key = {k: g for k, g in quoted.occurrences_.groupby("phrase", sort=False)}
+        for q in quoted.phrases_.itertuples(index=False):
+            group = by_key[quote_key(q.example)]
+            family = _family_for(group, spans)
+            rows.append({"phrase": q.phrase, "family": family, "kind": "quoted", "count": q.count,
+                         "doc_count": q.doc_count, "speaker_count": q.speaker_count, "score": q.score,
+                         "variants": q.variants, "doc_id": q.doc_id, "seg_id": q.seg_id,
+                         "start_char": q.start_char, "end_char": q.end_char})
+            occ += [(q.phrase, "quoted", family, *rest) for _, *rest in group.itertuples(index=False)]
+    if ngrams is not None:
+        by_key = {k: g for k, g in ngrams.occurrences_.groupby("phrase_key", sort=False)}
+        for p in ngrams.phrases_.itertuples(index=False):
+            group = by_key[p.phrase_key]
+            family = _family_for(group, spans)
+            rows.append({"phrase": p.phrase, "family": family, "kind": "ngram", "count": p.count,
+                         "doc_count": p.doc_count, "speaker_count": p.speaker_count, "score": p.score,
+                         "variants": p.variants, "doc_id": p.doc_id, "seg_id": p.seg_id,
+                         "start_char": p.start_char, "end_char": p.end_char})
+            occ += [(p.phrase, "ngram", family, *rest) for _, *rest in group.itertuples(index=False)]
+    table = pd.DataFrame(rows, columns=[c for c in PHRASE_COLUMNS if c != "example"] + TRACE_COLUMNS)
+    table["example"] = [example_quote(corpus, s, int(a), int(b)) for s, a, b in
+                        table[["seg_id", "start_char", "end_char"]].itertuples(index=False)]
+    table["_order"] = table["kind"].map(KIND_ORDER)
+    table = table.sort_values(["_order", "score", "count", "phrase"], ascending=[True, False, False, True],
+                              kind="mergesort").drop(columns="_order").reset_index(drop=True)
+    occurrences = pd.DataFrame(occ, columns=OCCURRENCE_COLUMNS)
+    return table[PHRASE_COLUMNS + TRACE_COLUMNS], occurrences
