@@ -60,6 +60,75 @@ ui.speaker.value = "Hope"
 print(ui.segments.value.split("</p>")[0].removeprefix("<p>"))"""),
 ]
 
+NOTEBOOKS["02_phrases"] = [
+    ("md", """# 2 · Recurring phrases, families, concordance and keyness
+
+What do people keep saying, in what words, where, and who says it? This notebook finds
+
+- **recurring phrases** (2–8 words, matched on word stems so "lived experiences" counts with "lived experience"),
+- **quoted phrases** — words people put in quotation marks, often slogans,
+- **phrase families** — different wordings of one idea ("with not for", "with people, not for them",
+  "from doing for to doing with"),
+
+and lets you read every occurrence in context (a *concordance*). **Keyness** then compares groups: which words
+do transcripts use more than blogs, or people with lived experience more than practitioners?
+Every line carries its `doc_id`, `seg_id` and character offsets."""),
+    ("code", """import pandas as pd
+from workbench.project import Workbench
+from workbench.views.corpus_browser import find_corpora_root
+from workbench.views.phrase_explorer import PhraseExplorer, PhraseExplorerWidget
+from workbench.views.concordance_view import ConcordanceView, ConcordanceWidget
+
+pd.set_option("display.width", 160)
+pd.set_option("display.max_colwidth", 70)
+bench = Workbench(find_corpora_root() / "coproduction", progress=False)
+print(f"{len(bench.corpus.documents)} documents, {len(bench.corpus.segments)} segments")"""),
+    ("md", "## Phrase families: one idea, many wordings"),
+    ("code", """phrases, occurrences = bench.phrase_tables
+phrases[phrases.kind == "family"][["phrase", "count", "doc_count", "speaker_count", "score"]]"""),
+    ("code", """families = bench.phrase_families
+families.variants_[families.variants_.family == "with, not for"][["variant", "count", "doc_count"]]"""),
+    ("md", "## Quoted phrases: what people put in quotation marks"),
+    ("code", """phrases[phrases.kind == "quoted"][["phrase", "family", "count", "doc_count", "variants"]].head(8)"""),
+    ("md", """## Recurring phrases
+
+Ranked by how strongly the words belong together *and* how widely the phrase is used: across documents and
+speakers, not one person repeating themselves."""),
+    ("code", """phrases[phrases.kind == "ngram"][["phrase", "family", "count", "doc_count", "speaker_count", "score"]].head(15)"""),
+    ("md", "Each phrase comes with an example quote that says where it is (segment and character offsets):"),
+    ("code", """print(phrases[phrases.kind == "ngram"].iloc[0].example)"""),
+    ("md", "## Concordance: every occurrence in context"),
+    ("code", """lines = bench.concordance.query("rubber stamp", mode="phrase", width=35, sort="left")
+lines[["speaker", "kind", "left", "match", "right", "seg_id"]]"""),
+    ("code", """# The same by lemma, only people with lived experience: "pay" finds pay, paid, paying
+bench.concordance.query("pay", mode="lemma", filters={"speaker_role": "lived experience"})[
+    ["speaker", "left", "match", "right"]].head(5)"""),
+    ("md", """## Keyness: what each group says distinctively
+
+Log-likelihood (how sure) and log ratio (how big: +1 means twice as frequent) compare transcripts with
+blog posts. Transcripts are speech, so fillers such as "yeah" and "um" show up as theirs."""),
+    ("code", """by_kind = bench.keyness("kind", target="transcript")
+by_kind.distinctive("transcript", top=8)[["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio"]]"""),
+    ("code", """by_kind.distinctive("blog", top=8)[["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio"]]"""),
+    ("code", """by_role = bench.keyness("speaker_role", target="lived experience", reference="practitioner")
+by_role.keyness_[["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio", "distinctive_of"]].head(8)"""),
+    ("md", """## Explore interactively
+
+Filter the phrases, pick one to see its lines, then pick a line to read the whole segment with the phrase
+highlighted."""),
+    ("code", """explorer = PhraseExplorerWidget(PhraseExplorer(bench))
+explorer.box"""),
+    ("code", """explorer.kind.value = "family"
+explorer.phrase.value = ("family", "nothing about us without us")
+print(explorer.line.options[0][0])"""),
+    ("md", "And the concordance on its own: type a word, phrase, lemma, regular expression or spaCy pattern."),
+    ("code", """concordance = ConcordanceWidget(ConcordanceView(bench), query="equal partners")
+concordance.box"""),
+    ("code", """concordance.mode.value = "phrase"
+concordance.sort.value = "right"
+print(concordance.status.value)"""),
+]
+
 
 def build(name: str, cells: list[tuple[str, str]]) -> Path:
     nb = nbf.v4.new_notebook()

@@ -153,8 +153,8 @@ class PhraseMiner(Analysis):
             return False
         if any(w.isdigit() for w in (key[0], key[-1])):
             return False
-        if len(key) == 2 and all(w in STOP_WORDS for w in key):
-            return False
+        if len(key) <= 3 and all(w in STOP_WORDS or w.startswith("'") for w in key):
+            return False  # "of the", "that's a"; longer runs of small words may be slogans
         return not (len(set(key)) == 1)  # "very very"
 
 

@@ -41,7 +41,7 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
 class QuotedPhrases(Analysis):
     """Count quoted phrases of ``min_words``-``max_words`` words. Results: ``phrases_``, ``occurrences_``."""
 
-    def __init__(self, min_words: int = 1, max_words: int = 10, min_count: int = 2):
+    def __init__(self, min_words: int = 2, max_words: int = 10, min_count: int = 2):
         self.min_words = min_words
         self.max_words = max_words
         self.min_count = min_count
