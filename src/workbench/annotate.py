@@ -33,11 +33,14 @@ def default_cache_dir() -> Path:
 
 
 def with_requirements(components: Sequence[str]) -> tuple[str, ...]:
+    """The components plus everything they need, transitively (lemmatizer -> tagger -> tok2vec)."""
     wanted = list(dict.fromkeys(components))
-    for name in list(wanted):
-        for needed in REQUIRES.get(name, ()):
+    i = 0
+    while i < len(wanted):
+        for needed in REQUIRES.get(wanted[i], ()):
             if needed not in wanted:
                 wanted.append(needed)
+        i += 1
     return tuple(wanted)
 
 

@@ -19,12 +19,15 @@ from .config import load_config
 from .errors import WorkbenchError
 
 
+_NEVER_SHORTEN = {"doc_id", "seg_id", "path"}
+
+
 def _table(frame: pd.DataFrame, max_width: int = 60) -> str:
-    """A plain-text table, long cells shortened."""
+    """A plain-text table, long cells shortened (never ids or paths)."""
     if frame.empty:
         return "(none)"
     shown = frame.copy()
-    for column in shown.columns:
+    for column in [c for c in shown.columns if c not in _NEVER_SHORTEN]:
         shown[column] = shown[column].map(
             lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
             else textwrap.shorten(str(v), max_width, placeholder="…") if isinstance(v, str) else v)

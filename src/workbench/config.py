@@ -135,22 +135,36 @@ class Config:
                                                      detail="it must be greater than 0"))
 
 
+_OPTIONAL_STRINGS = {("annotate", "model"), ("phrases", "families_file"), ("keyness", "target"),
+                     ("keyness", "reference")}
+
+
 def _checked(section: str, key: str, value: Any, default: Any) -> Any:
-    """Coerce ``value`` to the type of ``default`` or raise a numbered error."""
-    if default is None or value is None:
+    """Check ``value`` against the type of ``default`` or raise a numbered error (no silent coercion)."""
+    def fail(detail: str) -> ConfigError:
+        return ConfigError(Errors.E152.format(section=section, key=key, value=value, detail=detail))
+
+    if (section, key) in _OPTIONAL_STRINGS or isinstance(default, str):
+        if value is not None and not isinstance(value, str):
+            raise fail('expected text in quotes, e.g. "en_core_web_sm"')
         return value
-    try:
-        if isinstance(default, bool):
-            if not isinstance(value, bool):
-                raise TypeError("expected true or false")
-            return value
-        if isinstance(default, list):
-            if not isinstance(value, list):
-                raise TypeError("expected a list, e.g. [\"a\", \"b\"]")
-            return [str(v) for v in value]
-        return type(default)(value)
-    except (TypeError, ValueError) as err:
-        raise ConfigError(Errors.E152.format(section=section, key=key, value=value, detail=err)) from None
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise fail("expected true or false")
+        return value
+    if isinstance(default, list):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise fail('expected a list of text, e.g. ["a", "b"]')
+        return list(value)
+    if isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise fail("expected a whole number")
+        return value
+    if isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise fail("expected a number")
+        return float(value)
+    return value
 
 
 def load_config(path: str | Path | None) -> Config:

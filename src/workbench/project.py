@@ -25,6 +25,10 @@ from .errors import CorpusError, Errors, WorkbenchError
 from .manifest import build_manifest, write_json_atomic
 
 
+# Phrases match on lemmas and families on parts of speech; these are always loaded.
+ANALYSIS_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
+
+
 class Workbench:
     """Load a corpus once, annotate it once (cached), run analyses and write their outputs."""
 
@@ -55,8 +59,10 @@ class Workbench:
 
     @cached_property
     def annotator(self) -> Annotator:
+        """spaCy with the configured components plus those the analyses need (lemmas and POS)."""
         cfg = self.config.annotate
-        return Annotator(cfg.model, cfg.components, n_process=cfg.n_process, batch_size=cfg.batch_size,
+        components = list(dict.fromkeys([*cfg.components, *ANALYSIS_COMPONENTS]))
+        return Annotator(cfg.model, components, n_process=cfg.n_process, batch_size=cfg.batch_size,
                          cache_dir=self.cache_dir, progress=self.progress)
 
     @cached_property

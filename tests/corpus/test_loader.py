@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import random
 import re
 from pathlib import Path
 
@@ -57,8 +58,15 @@ def test_whitespace_only_file_is_e001(write_files, corpus_dir, name, data):
     assert_only_problem(corpus, name, "E001")
 
 
+def test_cp1252_file_of_only_non_ascii_characters_is_not_empty(write_files, corpus_dir):
+    write_files({"symbols.txt": b"\x93\xa3\x80\x94"})  # “£€” in Windows-1252
+    corpus = load_corpus(corpus_dir)
+    assert corpus.problems == []
+    assert corpus.document("symbols.txt").text == "“£€”"
+
+
 def test_random_bytes_docx_is_e005(write_files, corpus_dir):
-    corpus = load_with(write_files, corpus_dir, {"report.docx": os.urandom(600)})
+    corpus = load_with(write_files, corpus_dir, {"report.docx": random.Random(7).randbytes(600)})
     assert_only_problem(corpus, "report.docx", "E005")
 
 

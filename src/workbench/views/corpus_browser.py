@@ -61,9 +61,13 @@ class CorpusBrowser:
             self._upload_dir.cleanup()
         self._upload_dir = tempfile.TemporaryDirectory(prefix="workbench-upload-")
         folder = Path(self._upload_dir.name)
-        names = []
+        names: list[str] = []
         for item in files:
             name = _safe_name(item.get("name", "upload.txt"))
+            stem, suffix, n = Path(name).stem, Path(name).suffix, 1
+            while name in names:  # two uploads with one name: keep both
+                n += 1
+                name = f"{stem}-{n}{suffix}"
             (folder / name).write_bytes(bytes(item["content"]))
             names.append(name)
         self.corpus = load_corpus(folder, unit=self.unit, max_file_mb=self.max_file_mb)
@@ -162,6 +166,7 @@ class CorpusBrowserWidget:
         for dropdown in (self.kind, self.doc, self.speaker):
             dropdown.observe(self._on_filter, names="value")
         self.reader_choice.observe(lambda change: self.show_document(change["new"]), names="value")
+        self._updating = False
         self.box = w.VBox([
             w.HBox([self.corpus_choice, self.load_button, self.upload]), self.status,
             w.Tab(children=[
@@ -170,7 +175,6 @@ class CorpusBrowserWidget:
                 w.VBox([self.reader_choice, self.reader]),
             ], titles=("Documents", "Segments", "Read a document")),
         ])
-        self._updating = False
         if browser.corpus is not None:
             self.refresh()
 
@@ -210,12 +214,13 @@ class CorpusBrowserWidget:
             self.doc.value = ALL
             self.speaker.options = [ALL, *options["speaker"]]
             self.speaker.value = ALL
-            self.reader_choice.options = list(b.documents()["doc_id"])
+            doc_ids = list(b.documents()["doc_id"])
+            self.reader_choice.options = doc_ids
+            self.reader_choice.value = doc_ids[0] if doc_ids else None
         finally:
             self._updating = False
         self._show_segments()
-        if self.reader_choice.options:
-            self.show_document(self.reader_choice.value)
+        self.show_document(self.reader_choice.value)
 
     def _on_filter(self, change) -> None:
         if self._updating:
