@@ -15,7 +15,7 @@ class Errors:
             "as .txt, .docx, .pdf, .md or .html; otherwise remove it from the corpus folder.")
     E003 = ("[E003] '{path}' has an unsupported file type '{suffix}'. Supported types: {supported}. "
             "Convert it to one of these or move it out of the corpus folder.")
-    E004 = ("[E004] '{path}' is {size_mb:.1f} MB, over the limit of {limit_mb:g} MB. Split it into smaller "
+    E004 = ("[E004] '{path}' is {size_mb:.3g} MB, over the limit of {limit_mb:g} MB. Split it into smaller "
             "files, or raise the limit with --max-file-mb (config: corpus.max_file_mb).")
     E005 = ("[E005] '{path}' could not be read as a Word document: {detail}. Open it in Word or "
             "LibreOffice and save it again as .docx.")

@@ -64,7 +64,7 @@ def test_decode_utf16_with_bom(bom, codec, expected_encoding):
     assert decoded.text == TRANSCRIPT
 
 
-def test_decode_utf16_without_bom_is_reported_as_binary():
+def test_decode_utf16_without_bom_is_rejected_not_garbled():
     with pytest.raises(FileReadError) as info:
         decode_bytes("Hello there".encode("utf-16-le"), "x.txt")
     assert info.value.code == "E002"

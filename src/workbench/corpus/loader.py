@@ -8,33 +8,45 @@ import hashlib
 import os
 from pathlib import Path
 
-from ..errors import CorpusError, Errors, FileReadError, Warnings
+from ..errors import ConfigError, CorpusError, Errors, FileReadError, Warnings
 from .metadata import METADATA_FILE, parse_roles, read_metadata
 from .model import CONTENT_BLOCKS, KINDS, Corpus, Document, LoadProblem
 from .readers import DEFAULT_KINDS, READERS
-from .segment import segment_document
+from .segment import UNITS, segment_document
 from .text import is_blank
 
 DEFAULT_MAX_FILE_MB = 50.0
 _IGNORED_NAMES = {METADATA_FILE, "Thumbs.db", "desktop.ini"}
 
 
+def _is_within(path: str, folder: str) -> bool:
+    folder = folder.rstrip(os.sep)
+    return path == folder or path.startswith(folder + os.sep) or folder == ""
+
+
 def _walk(root: Path, problems: list[LoadProblem]) -> list[Path]:
-    """Files below root in a stable order, following links once and reporting loops."""
+    """Files below root in a stable order. Linked folders outside the corpus are followed once;
+    a link back to a folder above it is a loop (reported); a link to a folder inside the corpus is
+    skipped, since that folder is read anyway."""
     files: list[Path] = []
-    seen_dirs = {os.path.realpath(root)}
+    root_real = os.path.realpath(root)
+    followed: set[str] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        here_real = os.path.realpath(dirpath)
         kept = []
         for name in sorted(dirnames):
             if name.startswith((".", "__")):
                 continue
             full = Path(dirpath) / name
-            real = os.path.realpath(full)
-            if real in seen_dirs or os.path.realpath(root).startswith(real + os.sep):
-                rel = full.relative_to(root).as_posix()
-                problems.append(LoadProblem(rel, "E011", Errors.E011.format(path=rel, target=real)))
-                continue
-            seen_dirs.add(real)
+            if full.is_symlink():
+                real = os.path.realpath(full)
+                if _is_within(here_real, real):
+                    rel = full.relative_to(root).as_posix()
+                    problems.append(LoadProblem(rel, "E011", Errors.E011.format(path=rel, target=real)))
+                    continue
+                if _is_within(real, root_real) or real in followed:
+                    continue
+                followed.add(real)
             kept.append(name)
         dirnames[:] = kept
         for name in sorted(filenames):
@@ -65,8 +77,7 @@ def read_document(path: Path, rel: str, max_file_mb: float = DEFAULT_MAX_FILE_MB
         data = path.read_bytes()
     except OSError as err:
         raise FileReadError(Errors.E012.format(path=rel, detail=err.strerror or err)) from None
-    if not data.strip() or (suffix in (".txt", ".md", ".text") and is_blank(data.decode("utf-8", "ignore")) and
-                            b"\x00" not in data):
+    if not data.strip():
         raise FileReadError(Errors.E001.format(path=rel))
     result = reader(data, rel)
     if not any(b.kind in CONTENT_BLOCKS for b in result.blocks):
@@ -99,6 +110,8 @@ def _apply_metadata(doc: Document, row: dict) -> None:
 def load_corpus(path: str | os.PathLike, *, unit: str = "auto", max_turn_words: int = 250,
                 max_file_mb: float = DEFAULT_MAX_FILE_MB, strict: bool = False) -> Corpus:
     """Load every supported file below ``path``. Problems are recorded, not raised (unless ``strict``)."""
+    if unit not in UNITS:
+        raise ConfigError(Errors.E054.format(unit=unit, options=", ".join(UNITS)))
     root = Path(path)
     if not root.exists():
         raise CorpusError(Errors.E050.format(path=path))
@@ -126,7 +139,8 @@ def load_corpus(path: str | os.PathLike, *, unit: str = "auto", max_turn_words: 
     if strict and problems:
         raise CorpusError(Errors.E052.format(n_problems=len(problems), path=path))
     known = {doc.doc_id for doc in documents} | {p.path for p in problems}
-    warnings = [Warnings.W002.format(doc_id=d) for d in metadata if d not in known]
+    warnings = [Warnings.W003.format(path=doc.doc_id) for doc in documents if doc.encoding == "cp1252"]
+    warnings += [Warnings.W002.format(doc_id=d) for d in metadata if d not in known]
     segments = [seg for doc in documents for seg in segment_document(doc, unit, max_turn_words)]
     return Corpus(str(root), documents, segments, problems, unit=unit, warnings=warnings,
                   extra_files={METADATA_FILE: metadata_hash} if metadata_hash else None)

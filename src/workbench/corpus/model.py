@@ -84,6 +84,8 @@ class LoadProblem:
     reason: str
 
 
+# Columns of documents_df() that metadata attributes may not overwrite (they become attr_<name>).
+_COMPUTED = {"doc_id", "format", "segments", "words", "speakers"}
 SEGMENT_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "timestamp", "kind", "text"]
 
 
@@ -149,7 +151,8 @@ class Corpus:
                 "doc_id": doc.doc_id, "kind": doc.kind, "title": doc.title, "date": doc.date,
                 "format": doc.source_format, "segments": seg_counts.get(doc.doc_id, 0),
                 "words": doc.n_words, "speakers": len(doc.speakers),
-                **{k: v for k, v in doc.attributes.items() if k not in ("kind", "title", "date")},
+                **{(f"attr_{k}" if k in _COMPUTED else k): v for k, v in doc.attributes.items()
+                   if k not in ("kind", "title", "date")},
             })
         columns = ["doc_id", "kind", "title", "date", "format", "segments", "words", "speakers"]
         return pd.DataFrame(rows, columns=columns + sorted(

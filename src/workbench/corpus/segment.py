@@ -23,7 +23,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     spans: list[tuple[int, int]] = []
     cursor = start
     for m in _SENTENCE_END.finditer(text, start, end):
-        word = re.search(r"(\S+)$", text[cursor:m.start()] + text[m.start():m.end()].rstrip())
+        word = re.search(r"(\S+)$", text[max(cursor, m.start() - 40):m.start()] + text[m.start():m.end()].rstrip())
         token = (word.group(1) if word else "").lower().rstrip(".!?…\"'”’)]")
         if text[m.start()] == "." and (token in _ABBREVIATIONS or re.fullmatch(r"[a-z]", token)):
             continue

@@ -34,6 +34,8 @@ _NOT_SPEAKERS = {
     "barriers", "enablers", "challenges", "attendees", "present", "apologies", "minutes", "transcript",
     "recording", "duration", "file", "http", "https", "www", "email", "tel", "phone", "see", "also",
     "caption", "figure", "table", "chapter", "part", "section", "session", "workshop", "day",
+    "interview", "focus", "meeting", "notes", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "saturday", "sunday",
 }
 MIN_TURNS = 3
 
@@ -50,7 +52,7 @@ class Header:
 
 def _valid_name(name: str) -> bool:
     words = name.split()
-    if not words or len(name) > 40 or words[0].lower().strip(".") in _NOT_SPEAKERS:
+    if not words or len(name) > 40 or any(w.lower().strip(".") in _NOT_SPEAKERS for w in words):
         return False
     if not (words[0][0].isupper() or words[0].isdigit()):
         return False
@@ -99,16 +101,18 @@ def parse_transcript(text: str) -> tuple[list[Block], dict[str, str]] | None:
     """
     lines = list(iter_lines(text))
     headers = [(i, match_header(line)) for i, (_, line) in enumerate(lines)]
-    found = [(i, h) for i, h in headers if h is not None]
+    found = [(i, h) for i, h in headers if h is not None and _has_words(lines, i, h, headers)]
     counts: dict[str, int] = {}
     for _, h in found:
         counts[h.name] = counts.get(h.name, 0) + 1
     recurring = {n for n, c in counts.items() if c >= 2}
     if len(found) < MIN_TURNS or len(counts) < 2 or not recurring:
         return None
-    # Labels met once before anyone speaks twice are preamble ("Workshop 1: ..."), not speakers.
-    first_real = min(i for i, h in found if h.name in recurring)
-    header_at = {i: h for i, h in found if i >= first_real}
+    # A once-only label on the first line, followed by a blank line, is a title, not a speaker.
+    first_line = next((i for i, (_, line) in enumerate(lines) if line.strip()), 0)
+    header_at = {i: h for i, h in found
+                 if not (i == first_line and counts[h.name] == 1 and i + 1 < len(lines)
+                         and not lines[i + 1][1].strip())}
     nonblank = sum(1 for _, line in lines if line.strip())
     if len(header_at) / max(nonblank, 1) < 0.2:
         return None
@@ -164,7 +168,19 @@ def parse_transcript(text: str) -> tuple[list[Block], dict[str, str]] | None:
             close_loose()  # a blank line ends a loose paragraph
     close_turn()
     close_loose()
+    if not any(b.kind == "turn" for b in blocks):
+        return None
     return blocks, roles
+
+
+def _has_words(lines: list[tuple[int, str]], i: int, header: Header, headers: list) -> bool:
+    """A label with no words after it must be followed by a line of text that is not a label."""
+    if header.text_start < len(lines[i][1]) and lines[i][1][header.text_start:].strip():
+        return True
+    for j in range(i + 1, len(lines)):
+        if lines[j][1].strip():
+            return headers[j][1] is None and not _STAGE_NOTE.match(lines[j][1])
+    return False
 
 
 def parse_plain(text: str) -> list[Block]:

@@ -78,10 +78,12 @@ def test_prose_docx_headings_sections_and_list_items(docx_bytes, write_files, co
     assert_offsets(corpus)
 
 
-def test_core_properties_give_date_and_author(docx_bytes, write_files, corpus_dir):
+def test_file_creation_date_is_not_taken_as_the_document_date(docx_bytes, write_files, corpus_dir):
+    # A .docx's "created" property says when the file was made (python-docx's template says 2013),
+    # not when the workshop happened; dates come from metadata.csv instead.
     data = docx_bytes(paragraphs=["Some prose here."], created=dt.datetime(2024, 6, 1, 10, 0))
     _, doc = load_one(write_files, corpus_dir, "p.docx", data)
-    assert doc.date == "2024-06-01"
+    assert doc.date is None
 
 
 def test_core_title_used_when_no_heading(docx_bytes):

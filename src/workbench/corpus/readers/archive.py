@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MAX_RATIO = 200
@@ -29,6 +30,6 @@ def check_zip(data: bytes) -> str | None:
             bad = zf.testzip()
             if bad is not None:
                 return f"member '{bad}' is corrupt"
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+    except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, NotImplementedError) as err:
         return f"the archive is corrupt ({err})"
     return None

@@ -8,6 +8,9 @@ from ..model import Block
 from ..text import normalise
 from .archive import check_zip
 from .base import ReadResult, TextBuilder, blocks_for_text
+from .tabular import ROLE_COLUMNS, SPEAKER_COLUMNS, TEXT_COLUMNS, TIME_COLUMNS
+
+HEADER_WORDS = set(TEXT_COLUMNS + SPEAKER_COLUMNS + TIME_COLUMNS + ROLE_COLUMNS)
 
 
 def _paragraphs(data: bytes, path: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -31,16 +34,18 @@ def _paragraphs(data: bytes, path: str) -> tuple[list[tuple[str, str]], dict[str
                         else "list_item" if style.startswith("List") else "paragraph")
                 items.append((kind, para.text))
             elif tag == "tbl":
-                for row in Table(child, document).rows:
+                for r, row in enumerate(Table(child, document).rows):
                     cells = [c.text.strip() for c in row.cells]
                     cells = [c for i, c in enumerate(cells) if c and c not in cells[:i]]
+                    if r == 0 and cells and all(c.lower() in HEADER_WORDS for c in cells):
+                        continue  # a header row such as "Speaker | Text"
                     if len(cells) == 2 and len(cells[0]) <= 40 and ":" not in cells[0]:
                         items.append(("paragraph", f"{cells[0]}: {cells[1]}"))
                     elif cells:
                         items.append(("paragraph", " | ".join(cells)))
         props = document.core_properties
-        meta = {k: v for k, v in {"title": props.title, "author": props.author,
-                                  "date": props.created.date().isoformat() if props.created else None}.items() if v}
+        # The file's creation date is not the event's date, so it is not used as one.
+        meta = {k: v for k, v in {"title": props.title, "author": props.author}.items() if v}
     except FileReadError:
         raise
     except Exception as err:
