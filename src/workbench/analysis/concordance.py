@@ -20,7 +20,18 @@ from .tokens import TokenTable
 MODES = ("word", "lemma", "phrase", "regex", "pattern")
 COLUMNS = ["doc_id", "seg_id", "speaker", "speaker_role", "kind", "start_char", "end_char", "left", "match",
            "right"]
-_QUERY_WORDS = re.compile(r"[\w'’£$€%-]+")
+_TOKENIZER = None
+
+
+def query_words(query: str) -> list[str]:
+    """The query cut into words the way spaCy's English tokenizer cut the corpus ("rubber-stamp" ->
+    rubber, stamp; "don't" -> do, n't), lower-cased, punctuation left out."""
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        import spacy
+
+        _TOKENIZER = spacy.blank("en").tokenizer
+    return [t.lower_ for t in _TOKENIZER(query.replace("’", "'")) if not (t.is_punct or t.is_space)]
 
 
 class Concordance(Analysis):
@@ -103,7 +114,9 @@ class Concordance(Analysis):
                                                     detail="fit the concordance on annotated segments"))
         try:
             pattern = json.loads(query) if isinstance(query, str) else query
-            if pattern and isinstance(pattern[0], dict):
+            if not pattern or not isinstance(pattern, list):
+                raise ValueError("expected a list of token patterns, e.g. [{\"LEMMA\": \"pay\"}]")
+            if isinstance(pattern[0], dict):
                 pattern = [pattern]
             matcher = Matcher(next(iter(self.annotated_.docs.values())).vocab)
             matcher.add("QUERY", pattern)
@@ -154,7 +167,7 @@ class Concordance(Analysis):
         if mode in ("regex", "pattern"):
             char_spans = self._char_hits(query, allowed) if mode == "regex" else self._pattern_hits(query, allowed)
         else:
-            words = [w.lower().replace("’", "'") for w in _QUERY_WORDS.findall(str(query))]
+            words = query_words(str(query))
             if not words:
                 raise WorkbenchError(Errors.E303.format(query=query, mode=mode, detail="it has no words"))
             if mode == "lemma" and len(words) == 1:

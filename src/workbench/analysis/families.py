@@ -16,7 +16,7 @@ import yaml
 from ..annotate import AnnotatedCorpus
 from ..errors import ConfigError, Errors
 from .base import Analysis
-from .tokens import HARD_BREAKS
+from .tokens import HARD_BREAKS, speaker_key
 
 MATCH_COLUMNS = ["family", "variant", "surface", "doc_id", "seg_id", "start_char", "end_char", "speaker"]
 FAMILY_COLUMNS = ["family", "description", "count", "doc_count", "speaker_count", "n_variants", "score",
@@ -170,9 +170,8 @@ class PhraseFamilies(Analysis):
             m = self.matches_[self.matches_["family"] == spec.label]
             if m.empty:
                 continue
-            speakers = {sp if isinstance(sp, str) and sp else
-                        str(annotated.corpus.document(d).attributes.get("author") or f"doc:{d}")
-                        for sp, d in zip(m["speaker"], m["doc_id"])}
+            corpus = annotated.corpus
+            speakers = {speaker_key(corpus, corpus.segment(s)) for s in m["seg_id"]}
             variants = Counter(m["variant"])
             surfaces: dict[str, Counter] = defaultdict(Counter)
             for variant, surface in zip(m["variant"], m["surface"]):

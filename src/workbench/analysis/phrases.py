@@ -18,19 +18,11 @@ import pandas as pd
 from ..annotate import AnnotatedCorpus
 from .base import Analysis
 from .lexicon import FILLER_PHRASES, FILLER_WORDS
-from .tokens import TokenTable
+from .tokens import TokenTable, speaker_key
 
 OCCURRENCE_COLUMNS = ["phrase_key", "doc_id", "seg_id", "start_char", "end_char", "speaker", "surface"]
 NGRAM_COLUMNS = ["phrase", "phrase_key", "n", "count", "doc_count", "speaker_count", "pmi", "score",
                  "variants", "example", "doc_id", "seg_id", "start_char", "end_char"]
-
-
-def speaker_key(table: TokenTable, seg) -> str:
-    """Who said it: the speaker, or for prose the document's author (else the document)."""
-    if seg.speaker:
-        return f"{seg.doc_id}|{seg.speaker}" if seg.speaker.lower().startswith("speaker") else seg.speaker
-    doc = table.corpus.document(seg.doc_id)
-    return str(doc.attributes.get("author") or f"doc:{seg.doc_id}")
 
 
 def normalise_surface(text: str) -> str:
@@ -110,7 +102,7 @@ class PhraseMiner(Analysis):
             docs = {s.doc_id for s in segs}
             if len(docs) < self.min_docs:
                 continue
-            speakers = {speaker_key(table, s) for s in segs}
+            speakers = {speaker_key(table.corpus, s) for s in segs}
             surfaces: Counter[str] = Counter()
             spans = []
             for si, p in occ:

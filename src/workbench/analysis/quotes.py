@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..corpus.model import Corpus
 from .base import Analysis
+from .tokens import speaker_key
 
 QUOTE_PATTERNS = (
     re.compile(r"“([^“”\n]+?)”"),
@@ -64,7 +65,7 @@ class QuotedPhrases(Analysis):
             if len(occ) < self.min_count:
                 continue
             docs = {seg.doc_id for seg, *_ in occ}
-            speakers = {seg.speaker or f"doc:{seg.doc_id}" for seg, *_ in occ}
+            speakers = {speaker_key(corpus, seg) for seg, *_ in occ}
             surfaces: dict[str, int] = defaultdict(int)
             for seg, start, end, text in occ:
                 surfaces[normalise_surface(text)] += 1

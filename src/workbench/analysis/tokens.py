@@ -56,6 +56,7 @@ class TokenTable:
                 [base + t.idx for t in toks],
                 [base + t.idx + len(t.text) for t in toks],
             ))
+        _canonical_lemmas(rows)
         return cls(annotated.corpus, rows)
 
     def n_tokens(self) -> int:
@@ -65,3 +66,28 @@ class TokenTable:
 def _lemma(token) -> str:
     lemma = (token.lemma_ or token.text).lower().replace("’", "'")
     return CONTRACTIONS.get(lemma, lemma)
+
+
+def _canonical_lemmas(rows: list[SegmentTokens]) -> None:
+    """Give each word form one lemma: the one the tagger chose most often for it in this corpus.
+
+    The lemmatizer follows the part-of-speech tag, so "lived" is "lived" as an adjective and "live"
+    as a verb; without this, "lived experience" would be split in two phrases.
+    """
+    from collections import Counter, defaultdict
+
+    seen: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        for lower, lemma in zip(row.lower, row.lemma):
+            seen[lower][lemma] += 1
+    best = {lower: max(c.items(), key=lambda kv: (kv[1], kv[0]))[0] for lower, c in seen.items() if len(c) > 1}
+    for row in rows:
+        row.lemma = [best.get(lower, lemma) for lower, lemma in zip(row.lower, row.lemma)]
+
+
+def speaker_key(corpus: Corpus, seg: Segment) -> str:
+    """Who said it, for counting speakers: the speaker; "Speaker 1" labels count per document;
+    prose counts as its author (else its document)."""
+    if seg.speaker:
+        return f"{seg.doc_id}|{seg.speaker}" if seg.speaker.lower().startswith("speaker") else seg.speaker
+    return str(corpus.document(seg.doc_id).attributes.get("author") or f"doc:{seg.doc_id}")
