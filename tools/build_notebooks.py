@@ -142,6 +142,10 @@ def build(name: str, cells: list[tuple[str, str]]) -> Path:
     nbf.write(nb, path)
     subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                     "--ExecutePreprocessor.timeout=600", str(path)], check=True, cwd=path.parent)
+    executed = nbf.read(path, as_version=4)
+    for cell in executed.cells:
+        cell.metadata.pop("execution", None)  # run timestamps: noise in diffs
+    nbf.write(executed, path)
     return path
 
 

@@ -52,6 +52,13 @@ def _family_for(occurrences: pd.DataFrame, spans: dict[str, list[tuple[int, int,
     return best if votes[best] * 2 >= len(occurrences) else ""
 
 
+def _row(result, phrase: str, kind: str, family: str) -> dict:
+    """A phrase-table row from an analysis result row (same count, spread, score and trace fields)."""
+    return {"phrase": phrase, "family": family, "kind": kind,
+            **{name: getattr(result, name) for name in ("count", "doc_count", "speaker_count", "score",
+                                                       "variants", *TRACE_COLUMNS)}}
+
+
 def build_phrase_table(corpus: Corpus, ngrams: PhraseMiner | None = None, quoted: QuotedPhrases | None = None,
                        families: PhraseFamilies | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(phrases, occurrences). ``phrases`` has PHRASE_COLUMNS then the example's TRACE_COLUMNS."""
@@ -59,10 +66,7 @@ def build_phrase_table(corpus: Corpus, ngrams: PhraseMiner | None = None, quoted
     rows, occ = [], []
     if families is not None:
         for f in families.families_.itertuples(index=False):
-            rows.append({"phrase": f.family, "family": f.family, "kind": "family", "count": f.count,
-                         "doc_count": f.doc_count, "speaker_count": f.speaker_count, "score": f.score,
-                         "variants": f.variants, "doc_id": f.doc_id, "seg_id": f.seg_id,
-                         "start_char": f.start_char, "end_char": f.end_char})
+            rows.append(_row(f, f.family, "family", f.family))
         m = families.matches_
         occ += [(fam, "family", fam, *rest) for fam, *rest in
                 m[["family", "doc_id", "seg_id", "start_char", "end_char", "speaker", "surface"]].itertuples(index=False)]
@@ -71,20 +75,14 @@ def build_phrase_table(corpus: Corpus, ngrams: PhraseMiner | None = None, quoted
         for q in quoted.phrases_.itertuples(index=False):
             group = by_key[quote_key(q.example)]
             family = _family_for(group, spans)
-            rows.append({"phrase": q.phrase, "family": family, "kind": "quoted", "count": q.count,
-                         "doc_count": q.doc_count, "speaker_count": q.speaker_count, "score": q.score,
-                         "variants": q.variants, "doc_id": q.doc_id, "seg_id": q.seg_id,
-                         "start_char": q.start_char, "end_char": q.end_char})
+            rows.append(_row(q, q.phrase, "quoted", family))
             occ += [(q.phrase, "quoted", family, *rest) for _, *rest in group.itertuples(index=False)]
     if ngrams is not None:
         by_key = {k: g for k, g in ngrams.occurrences_.groupby("phrase_key", sort=False)}
         for p in ngrams.phrases_.itertuples(index=False):
             group = by_key[p.phrase_key]
             family = _family_for(group, spans)
-            rows.append({"phrase": p.phrase, "family": family, "kind": "ngram", "count": p.count,
-                         "doc_count": p.doc_count, "speaker_count": p.speaker_count, "score": p.score,
-                         "variants": p.variants, "doc_id": p.doc_id, "seg_id": p.seg_id,
-                         "start_char": p.start_char, "end_char": p.end_char})
+            rows.append(_row(p, p.phrase, "ngram", family))
             occ += [(p.phrase, "ngram", family, *rest) for _, *rest in group.itertuples(index=False)]
     table = pd.DataFrame(rows, columns=[c for c in PHRASE_COLUMNS if c != "example"] + TRACE_COLUMNS)
     table["example"] = [example_quote(corpus, s, int(a), int(b)) for s, a, b in

@@ -82,19 +82,25 @@ def _blocks_of(text: str) -> list[list[str]]:
     return [b.split("\n") for b in re.split(r"\n[ \t]*\n", text.strip()) if b.strip()]
 
 
+def _cues(blocks: list[list[str]]) -> list[Cue]:
+    """Cues from blank-line-separated blocks: an optional id line, a timing line, the text lines.
+    Blocks without a timing line (WebVTT NOTE, STYLE, REGION) are passed over."""
+    cues: list[Cue] = []
+    for lines in blocks:
+        if lines[0].startswith(("NOTE", "STYLE", "REGION")):
+            continue
+        timing = next((i for i, line in enumerate(lines[:2]) if _VTT_TIME.match(line)), None)
+        if timing is not None:
+            speaker, text = _cue_text(lines[timing + 1:])
+            cues.append(Cue(_VTT_TIME.match(lines[timing]).group(1), speaker, text))
+    return cues
+
+
 def read_vtt(data: bytes, path: str) -> ReadResult:
     decoded = decode_bytes(data, path)
     if not decoded.text.startswith("WEBVTT"):
         raise FileReadError(Errors.E007.format(path=path, detail="the first line is not 'WEBVTT'"))
-    cues: list[Cue] = []
-    for lines in _blocks_of(decoded.text)[1:] if "\n" in decoded.text else []:
-        if lines[0].startswith(("NOTE", "STYLE", "REGION")):
-            continue
-        timing = next((i for i, line in enumerate(lines[:2]) if _VTT_TIME.match(line)), None)
-        if timing is None:
-            continue
-        speaker, text = _cue_text(lines[timing + 1:])
-        cues.append(Cue(_VTT_TIME.match(lines[timing]).group(1), speaker, text))
+    cues = _cues(_blocks_of(decoded.text)[1:] if "\n" in decoded.text else [])
     if not any(c.text for c in cues):
         raise FileReadError(Errors.E007.format(path=path, detail="no cues with text were found"))
     builder = _turns(cues)
@@ -103,13 +109,7 @@ def read_vtt(data: bytes, path: str) -> ReadResult:
 
 def read_srt(data: bytes, path: str) -> ReadResult:
     decoded = decode_bytes(data, path)
-    cues: list[Cue] = []
-    for lines in _blocks_of(decoded.text):
-        timing = next((i for i, line in enumerate(lines[:2]) if _VTT_TIME.match(line)), None)
-        if timing is None:
-            continue
-        speaker, text = _cue_text(lines[timing + 1:])
-        cues.append(Cue(_VTT_TIME.match(lines[timing]).group(1), speaker, text))
+    cues = _cues(_blocks_of(decoded.text))
     if not any(c.text for c in cues):
         raise FileReadError(Errors.E008.format(path=path, detail="no cues with text were found"))
     builder = _turns(cues)
