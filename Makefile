@@ -23,8 +23,9 @@ $(STAMP): pyproject.toml constraints.txt
 demo: setup
 	$(BIN)/workbench analyse $(CORPUS) --out $(OUT)
 	@echo
-	@echo "Outputs are in $(OUT)/ (segments.csv, manifest.json)."
-	@echo "Explore interactively: 'make lab', then open notebooks/01_corpus.ipynb."
+	@echo "Outputs are in $(OUT)/: segments.csv, phrases.csv, phrase_occurrences.csv, family_variants.csv,"
+	@echo "keyness.csv and manifest.json."
+	@echo "Explore interactively: 'make lab', then open notebooks/01_corpus.ipynb or 02_phrases.ipynb."
 
 test: setup
 	$(BIN)/python -m pytest tests
