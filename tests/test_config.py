@@ -169,3 +169,14 @@ def test_fingerprint_is_stable_and_tracks_values(tmp_path):
     fewer.annotate.components = ["tok2vec", "parser"]
     assert fewer.fingerprint() != base
     assert load_config(write(tmp_path, "[analysis]\nseed = 43\n", "seed.toml")).fingerprint() == changed.fingerprint()
+
+
+def test_families_file_is_resolved_next_to_the_config_file(tmp_path, monkeypatch):
+    from workbench.config import load_config
+
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / "analysis.toml").write_text('[phrases]\nfamilies_file = "fam.yml"\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    config = load_config(folder / "analysis.toml")
+    assert config.phrases.families_file == str((folder / "fam.yml").resolve())

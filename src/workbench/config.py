@@ -175,4 +175,8 @@ def load_config(path: str | Path | None) -> Config:
         data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(Errors.E150.format(path=path, detail=err)) from None
-    return Config.from_dict(data)
+    config = Config.from_dict(data)
+    families = config.phrases.families_file
+    if families and not Path(families).is_absolute():  # relative to the config file, not the shell
+        config.phrases.families_file = str((Path(path).parent / families).resolve())
+    return config
