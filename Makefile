@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export WORKBENCH_CACHE_DIR ?= $(CURDIR)/.cache/workbench
 
-.PHONY: setup demo test unit notebooks lab clean
+.PHONY: setup demo test unit notebooks lab clean bench
 
 setup: $(STAMP)
 
@@ -42,3 +42,6 @@ lab: setup
 
 clean:
 	rm -rf $(VENV) .cache reports
+
+bench: setup
+	$(BIN)/python -m benchmarks.bench_concordance

@@ -212,3 +212,19 @@ def test_installed_script_corpus_info(tmp_path):
     assert "9 documents" in proc.stdout
     assert "transcripts/workshop-01-power-and-decisions.txt" in proc.stdout
     assert "Traceback" not in proc.stderr
+
+
+def test_analyse_takes_a_families_file(tmp_path, wb_small_corpus):
+    import pandas as pd
+
+    from workbench.cli import main
+
+    families = tmp_path / "fam.yml"
+    families.write_text("families:\n  - label: fair pay\n    phrases: [\"day rate\", \"fair payment\"]\n",
+                        encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["analyse", str(wb_small_corpus), "--out", str(out), "--cache-dir", str(tmp_path / "c"),
+                 "--no-progress", "--families", str(families)]) == 0
+    variants = pd.read_csv(out / "family_variants.csv")
+    fair = variants[variants["family"] == "fair pay"]
+    assert dict(zip(fair["variant"], fair["count"])) == {"day rate": 2, "fair payment": 1}

@@ -110,6 +110,9 @@ blog posts. Transcripts are speech, so fillers such as "yeah" and "um" show up a
     ("code", """by_kind = bench.keyness("kind", target="transcript")
 by_kind.distinctive("transcript", top=8)[["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio"]]"""),
     ("code", """by_kind.distinctive("blog", top=8)[["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio"]]"""),
+    ("md", "Drill down: read a distinctive word in context, in the group that uses it."),
+    ("code", """bench.concordance.query("money", mode="lemma", width=35, filters={"speaker_role": "lived experience"})[
+    ["speaker", "left", "match", "right"]].head(4)"""),
     ("code", """by_role = bench.keyness("speaker_role", target="lived experience", reference="practitioner")
 by_role.keyness_[["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio", "distinctive_of"]].head(8)"""),
     ("md", """## Explore interactively

@@ -42,6 +42,8 @@ def _config_from(args: argparse.Namespace):
         config.corpus.max_file_mb = args.max_file_mb
     if getattr(args, "n_process", None):
         config.annotate.n_process = args.n_process
+    if getattr(args, "families", None):
+        config.phrases.families_file = args.families
     config.validate()
     return config
 
@@ -145,6 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--cache-dir", help="annotation cache (default $WORKBENCH_CACHE_DIR or ~/.cache/workbench)")
     analyse.add_argument("--n-process", type=int, help="processes for spaCy (default 1)")
     analyse.add_argument("--no-progress", action="store_true", help="no progress bars")
+    analyse.add_argument("--families", help="your own phrase families (YAML), added to the shipped ones")
     analyse.set_defaults(func=cmd_analyse)
 
     kwic = commands.add_parser("kwic", help="concordance: every hit of a query in its context")
