@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--out", default=str(Path(__file__).with_name("results_concordance.json")))
     args = parser.parse_args()
-    result = run(args.words, args.queries)
+    result = run(args.words, args.queries, cache_dir=Path(__file__).with_name(".cache"))
     Path(args.out).write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     width = max(len(k) for k in result)
     for key, value in result.items():

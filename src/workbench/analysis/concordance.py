@@ -63,6 +63,11 @@ class Concordance(Analysis):
                          "speaker_role": doc.speaker_roles.get(seg.speaker) if seg.speaker else None,
                          "kind": doc.kind, "date": doc.date, **doc.attributes})
         self.segment_meta_ = pd.DataFrame(meta)
+        # Per segment, what a hit row needs, as plain tuples (fast to read for thousands of hits).
+        self.segment_info_ = [
+            (m["doc_id"], m["seg_id"], m["speaker"], m["speaker_role"], m["kind"], st.segment.start_char,
+             st.segment.end_char, corpus.document(st.segment.doc_id).text)
+            for m, st in zip(meta, table.segments)]
         return self
 
     # -- matching --------------------------------------------------------------------------
@@ -187,19 +192,17 @@ class Concordance(Analysis):
 
     def _rows(self, spans: list[tuple[int, int, int]], width: int, sort: str | None,
               limit: int | None) -> pd.DataFrame:
-        corpus = self.table_.corpus
-        meta = self.segment_meta_
-        rows: list[tuple] = []
+        info = self.segment_info_
+        columns: dict[str, list] = {c: [] for c in COLUMNS}
         for si, start, end in sorted(spans):
-            seg = self.table_.segments[si].segment
-            text = corpus.document(seg.doc_id).text
-            m = meta.iloc[si]
+            doc_id, seg_id, speaker, role, kind, seg_start, seg_end, text = info[si]
             # Context stays inside the segment: never another speaker's words.
-            left = text[max(seg.start_char, start - width):start]
-            right = text[end:min(seg.end_char, end + width)]
-            rows.append((seg.doc_id, seg.seg_id, seg.speaker, m["speaker_role"], m["kind"], start, end,
-                         _flat(left), text[start:end], _flat(right)))
-        frame = pd.DataFrame(rows, columns=COLUMNS)
+            left = text[max(seg_start, start - width):start]
+            right = text[end:min(seg_end, end + width)]
+            for column, value in zip(COLUMNS, (doc_id, seg_id, speaker, role, kind, start, end, _flat(left),
+                                               text[start:end], _flat(right))):
+                columns[column].append(value)
+        frame = pd.DataFrame(columns, columns=COLUMNS)
         frame = sort_hits(frame, sort)
         return frame.head(limit).reset_index(drop=True) if limit else frame.reset_index(drop=True)
 
