@@ -73,6 +73,18 @@ class PhrasesConfig:
 
 
 @dataclass
+class ThemesConfig:
+    embedding: str = "minilm"          # minilm | static | a local model folder
+    n_themes: int | None = None        # None: found from the data
+    seed: int = 42
+    max_outlier_share: float = 0.15
+    min_words: int = 6
+    stability_runs: int = 3            # refits with other seeds for the stability score (0: skip)
+    guided_file: str | None = None     # YAML of expected themes
+    enabled: bool = True
+
+
+@dataclass
 class KeynessConfig:
     group_by: str = "kind"
     target: str | None = None
@@ -89,6 +101,7 @@ class Config:
     analysis: AnalysisConfig = field(default_factory=AnalysisConfig)
     phrases: PhrasesConfig = field(default_factory=PhrasesConfig)
     keyness: KeynessConfig = field(default_factory=KeynessConfig)
+    themes: ThemesConfig = field(default_factory=ThemesConfig)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -136,7 +149,8 @@ class Config:
 
 
 _OPTIONAL_STRINGS = {("annotate", "model"), ("phrases", "families_file"), ("keyness", "target"),
-                     ("keyness", "reference")}
+                     ("keyness", "reference"), ("themes", "guided_file")}
+_OPTIONAL_INTS = {("themes", "n_themes")}
 
 
 def _checked(section: str, key: str, value: Any, default: Any) -> Any:
@@ -144,6 +158,10 @@ def _checked(section: str, key: str, value: Any, default: Any) -> Any:
     def fail(detail: str) -> ConfigError:
         return ConfigError(Errors.E152.format(section=section, key=key, value=value, detail=detail))
 
+    if (section, key) in _OPTIONAL_INTS:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 2):
+            raise fail("expected a whole number of at least 2")
+        return value
     if (section, key) in _OPTIONAL_STRINGS or isinstance(default, str):
         if value is not None and not isinstance(value, str):
             raise fail('expected text in quotes, e.g. "en_core_web_sm"')
@@ -176,7 +194,8 @@ def load_config(path: str | Path | None) -> Config:
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(Errors.E150.format(path=path, detail=err)) from None
     config = Config.from_dict(data)
-    families = config.phrases.families_file
-    if families and not Path(families).is_absolute():  # relative to the config file, not the shell
-        config.phrases.families_file = str((Path(path).parent / families).resolve())
+    for section, key in (("phrases", "families_file"), ("themes", "guided_file")):
+        value = getattr(getattr(config, section), key)
+        if value and not Path(value).is_absolute():  # relative to the config file, not the shell
+            setattr(getattr(config, section), key, str((Path(path).parent / value).resolve()))
     return config

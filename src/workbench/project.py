@@ -17,6 +17,7 @@ from .analysis.phrases import PhraseMiner
 from .analysis.quotes import QuotedPhrases
 from .analysis.tokens import TokenTable
 from .annotate import AnnotatedCorpus, Annotator
+from .embed import make_embedder
 from .config import Config
 from .corpus import Corpus, load_corpus
 from .analysis.phrase_table import PHRASE_COLUMNS
@@ -25,6 +26,7 @@ from .errors import CorpusError, Errors, WorkbenchError
 from .manifest import build_manifest, write_json_atomic
 
 
+THEME_CSV_COLUMNS = ["theme_id", "label", "keywords", "size", "doc_count", "stability", "representative"]
 # Phrases match on lemmas and families on parts of speech; these are always loaded.
 ANALYSIS_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
 
@@ -33,13 +35,15 @@ class Workbench:
     """Load a corpus once, annotate it once (cached), run analyses and write their outputs."""
 
     def __init__(self, corpus_path: str | Path, config: Config | None = None, *, strict: bool = False,
-                 cache_dir: str | Path | None = None, progress: bool = True):
+                 cache_dir: str | Path | None = None, progress: bool = True,
+                 models_dir: str | Path | None = None):
         self.corpus_path = Path(corpus_path)
         self.config = config or Config()
         self.strict = strict
         self.cache_dir = cache_dir
         self.progress = progress
         self.timings: dict[str, float] = {}
+        self._models_dir = Path(models_dir) if models_dir else None
 
     @contextmanager
     def _timed(self, step: str) -> Iterator[None]:
@@ -117,6 +121,74 @@ class Workbench:
             return Keyness(group_by or cfg.group_by, target or cfg.target, reference or cfg.reference,
                            min_count=cfg.min_count).fit(tokens, miner)
 
+    @cached_property
+    def models_dir(self) -> Path:
+        """Where fitted models and curation live: ``models/`` beside ``corpora/``, else the default."""
+        from .embed import default_models_dir
+
+        return self._models_dir or default_models_dir(self.corpus_path)
+
+    @property
+    def themes_dir(self) -> Path:
+        return self.models_dir / self.corpus_path.resolve().name / "themes"
+
+    @cached_property
+    def curation(self):
+        """The user's renames, merges and splits of themes, kept beside the saved model."""
+        from .analysis.theme_curation import Curation
+
+        return Curation(self.themes_dir / "curation.json").load()
+
+    @cached_property
+    def themes(self):
+        """Themes fitted (deterministically), scored for stability, curated, and saved."""
+        from .analysis.themes import ThemeModel, load_guided_themes
+
+        cfg = self.config.themes
+        tokens = self.tokens
+        with self._timed("themes"):
+            guided = load_guided_themes(cfg.guided_file) if cfg.guided_file else None
+            model = ThemeModel(cfg.embedding, cfg.n_themes, cfg.seed, cfg.max_outlier_share, guided=guided,
+                               min_words=cfg.min_words, cache_dir=self.annotator.cache_dir,
+                               models_dir=self.models_dir).fit(tokens)
+            self._apply_curation(model)
+        if cfg.stability_runs:
+            with self._timed("theme_stability"):
+                self._score_stability(model, cfg.stability_runs)
+        model.save(self.themes_dir / "model", fingerprint={"config": self.config.fingerprint(),
+                                                          "corpus": self.corpus.file_hashes()})
+        return model
+
+    def _apply_curation(self, model) -> None:
+        from .analysis.theme_curation import apply_curation
+
+        self.curation_pending_ = []
+        if not len(self.curation):
+            return
+        labels = dict(zip(model.themes_["theme_id"], model.themes_["label"]))
+        result = apply_curation(model.assignments_[["seg_id", "theme_id"]], labels, self.curation.ops,
+                                model.embeddings_, seed=model.seed)
+        user_labels = {k: v for k, v in result.labels.items() if labels.get(k) != v}
+        model.reassign(self.tokens, result.assignments["theme_id"].to_numpy(), user_labels)
+        self.curation_pending_ = result.pending
+
+    def _score_stability(self, model, runs: int) -> None:
+        """Refit the clustering with ``runs`` other seeds; each theme's score is its mean best-match
+        Jaccard (1 = found again with the same members every time)."""
+        from .analysis.theme_stability import stability_scores
+
+        texts = model.assignments_["text"].tolist()
+        long_enough = model.long_enough(texts)
+        base = model.assignments_["theme_id"].to_numpy()
+        refits = [model.cluster_labels(model.embeddings_, model.seed + k, long_enough) for k in range(1, runs + 1)]
+        scores = stability_scores(base, refits)
+        model.themes_["stability"] = [round(scores.get(int(t), 0.0), 3) for t in model.themes_["theme_id"]]
+
+    def segment_meta(self) -> pd.DataFrame:
+        """seg_id, doc_id, kind and speaker role of every segment (for grouping results)."""
+        frame = self.corpus.segments_df()
+        return frame[["seg_id", "doc_id", "kind", "speaker_role", "speaker"]]
+
     def has_groups(self, group_by: str | None = None) -> bool:
         """True when the corpus has at least two values of the keyness group attribute."""
         from .analysis.keyness import group_values
@@ -145,6 +217,16 @@ class Workbench:
             occurrences.to_csv(written["phrase_occurrences"], index=False)
             written["family_variants"] = out / "family_variants.csv"
             self.phrase_families.variants_.to_csv(written["family_variants"], index=False)
+        if self.config.themes.enabled:
+            themes = self.themes
+            with self._timed("write"):
+                written["themes"] = out / "themes.csv"
+                themes.themes_[THEME_CSV_COLUMNS].to_csv(written["themes"], index=False)
+                written["segment_themes"] = out / "segment_themes.csv"
+                themes.assignments_[["seg_id", "doc_id", "theme_id", "probability"]].to_csv(
+                    written["segment_themes"], index=False)
+                written["theme_quotes"] = out / "theme_quotes.csv"
+                themes.quotes_.to_csv(written["theme_quotes"], index=False)
         if self.has_groups():
             keyness = self.keyness()
             with self._timed("write"):
@@ -156,6 +238,13 @@ class Workbench:
             seeds={"analysis": self.config.analysis.seed},
             timings=self.timings, outputs=[p.name for p in written.values()] + ["manifest.json"],
         )
+        if self.config.themes.enabled:
+            manifest["models"]["embedding"] = make_embedder(self.config.themes.embedding, self.models_dir).model_id
+            manifest["seeds"]["themes"] = self.config.themes.seed
+            manifest["themes"] = {"model_folder": str(self.themes_dir / "model"),
+                                  "outlier_share": round(self.themes.outlier_share_, 4),
+                                  "curation_pending": [f"{op.op} {op.themes}: {why}"
+                                                       for op, why in getattr(self, "curation_pending_", [])]}
         manifest["annotation_cache"] = {"parsed_segments": annotated.n_parsed,
                                         "cached_segments": annotated.n_cached,
                                         "rebuilt_entries": annotated.cache_rebuilt}
