@@ -20,7 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .errors import Errors, WorkbenchError
+from .errors import Errors, Warnings, WorkbenchError
 
 MINILM = "minilm"
 STATIC = "static"
@@ -202,7 +202,7 @@ class EmbeddingCache:
                 if len(hashes) != len(vectors) or vectors.ndim != 2:
                     raise ValueError("hashes and vectors do not match")
             except (OSError, ValueError) as err:
-                warnings.warn(Errors.W360.format(path=hashes_file, detail=err), stacklevel=3)
+                warnings.warn(Warnings.W360.format(path=hashes_file, detail=err), stacklevel=3)
                 for file in (hashes_file, vectors_file):
                     file.unlink(missing_ok=True)
                 continue

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 from pathlib import Path
 
@@ -238,44 +239,73 @@ def test_corrupt_file_raises_e350_and_keeps_a_copy(tmp_path, content):
 
 
 TC_CHILD = textwrap.dedent("""
-    import sys
+    import builtins, io, sys, time
     from pathlib import Path
     from workbench.analysis.theme_curation import Curation
 
+    real_open = io.open
+
+    class SlowWriter:
+        # Writes in small flushed chunks, so a kill lands inside a write (a torn file, if not atomic).
+        def __init__(self, handle):
+            self.handle = handle
+        def write(self, data):
+            for i in range(0, len(data), 256):
+                self.handle.write(data[i:i + 256])
+                self.handle.flush()
+                time.sleep(0.0005)
+            return len(data)
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+        def __enter__(self):
+            return self
+        def __exit__(self, *exc):
+            self.handle.close()
+
+    def slow_open(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        return SlowWriter(handle) if set(mode) & set("wax+") else handle
+
+    io.open = builtins.open = slow_open  # os.fdopen and Path.write_* go through io.open too
     cur = Curation(Path(sys.argv[1]))
-    members = [f"seg{i:05d}" for i in range(400)]
+    members = [f"seg{i:03d}" for i in range(60)]
     i = len(cur.ops)
     while True:
-        cur.rename(i % 7, f"label {i}", members[i % 50:])
+        cur.rename(i % 7, f"label {i}", members[i % 20:])
         print(len(cur.ops), flush=True)
         i += 1
 """)
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
-@pytest.mark.parametrize("kill_after", [4, 30])
-def test_killed_while_saving_loses_no_confirmed_step(tmp_path, kill_after):
+def test_killed_while_saving_loses_no_confirmed_step(tmp_path):
     path = tmp_path / "curation.json"
-    Curation(path).rename(0, "label 0", ["seg00000"])
-    proc = subprocess.Popen([sys.executable, "-c", TC_CHILD, str(path)], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    lines: list[str] = []
-    deadline = time.monotonic() + 15
-    try:
-        while len(lines) < kill_after:
-            line = proc.stdout.readline()
-            assert line, f"child stopped early: {proc.stderr.read()}"
-            lines.append(line)
-            assert time.monotonic() < deadline, "child too slow"
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)  # mid-save: the child does nothing else
-        proc.wait(timeout=10)
-    rest = proc.stdout.read()
-    proc.stdout.close(), proc.stderr.close()
-    assert proc.returncode == -signal.SIGKILL
-    lines += rest.splitlines(keepends=True)
-    confirmed = int([line for line in lines if line.endswith("\n")][-1])
-    ops = Curation(path).ops
-    assert confirmed <= len(ops) <= confirmed + 1  # at most the step in flight is extra
-    assert [op.label for op in ops] == [f"label {i}" for i in range(len(ops))]
-    assert len(Curation(Curation(path).backup_path).ops) in (len(ops) - 1, len(ops))
+    Curation(path).rename(0, "label 0", ["seg000"])
+    # Three runs on the same file, each killed at another point of a save (a fraction of one cycle).
+    for kill_after, fraction in [(3, 0.3), (12, 0.6), (6, 0.9)]:
+        proc = subprocess.Popen([sys.executable, "-c", TC_CHILD, str(path)], stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        watchdog = threading.Timer(30, proc.kill)
+        watchdog.start()
+        lines: list[str] = []
+        times: list[float] = []
+        try:
+            while len(lines) < kill_after:
+                line = proc.stdout.readline()
+                assert line, f"child stopped early: {proc.stderr.read()}"
+                lines.append(line)
+                times.append(time.perf_counter())
+            time.sleep(fraction * (times[-1] - times[0]) / (len(times) - 1))
+        finally:
+            os.kill(proc.pid, signal.SIGKILL)  # the child does nothing but save
+            proc.wait(timeout=10)
+            watchdog.cancel()
+        lines += proc.stdout.read().splitlines(keepends=True)
+        proc.stdout.close(), proc.stderr.close()
+        assert proc.returncode == -signal.SIGKILL
+        confirmed = int([line for line in lines if line.endswith("\n")][-1])
+        ops = Curation(path).ops  # loads: the file is whole
+        assert confirmed <= len(ops) <= confirmed + 1  # every confirmed step; at most the one in flight
+        assert [op.label for op in ops] == [f"label {i}" for i in range(len(ops))]
+        assert len(Curation(Curation(path).backup_path).ops) in (len(ops) - 1, len(ops))
+    assert list(tmp_path.glob(".curation.json.*.tmp")), "no kill landed inside a write"

@@ -96,7 +96,8 @@ class CurationOp:
     def from_dict(cls, data: Any) -> CurationOp:
         """Build a step from its saved form; raises CurationError if the shape is wrong."""
         if not isinstance(data, dict):
-            raise CurationError(Errors.E352.format(op="?", detail=f"a step must be an object, got {type(data).__name__}"))
+            detail = f"a step must be an object, got {type(data).__name__}"
+            raise CurationError(Errors.E352.format(op="?", detail=detail))
         keys = set(data)
         missing, unknown = {"op", "themes", "members", "created"} - keys, keys - OP_KEYS
         if missing or unknown:
@@ -137,7 +138,8 @@ class Curation:
             if not isinstance(data, dict) or set(data) != {"version", "ops"}:
                 raise CurationError('expected an object with exactly the keys "version" and "ops"')
             if data["version"] != CURATION_VERSION:
-                raise CurationError(f"unsupported version {data['version']!r} (this workbench reads {CURATION_VERSION})")
+                raise CurationError(f"unsupported version {data['version']!r} "
+                                    f"(this workbench reads {CURATION_VERSION})")
             if not isinstance(data["ops"], list):
                 raise CurationError('"ops" must be a list')
             ops = [CurationOp.from_dict(item) for item in data["ops"]]

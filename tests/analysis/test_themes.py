@@ -1,0 +1,246 @@
+"""Themes on the demo corpus and small corpora: determinism (in one process and across two), outlier
+share, stability in [0, 1], save/load round trip, curation surviving a re-run, guided themes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workbench.analysis.themes import GuidedTheme, ThemeModel, keyword_documents, load_guided_themes, make_label
+from workbench.config import Config
+from workbench.errors import ConfigError, WorkbenchError
+from workbench.project import Workbench
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO = ROOT / "corpora" / "coproduction"
+
+
+@pytest.fixture(scope="module")
+def th_dirs(tmp_path_factory):
+    base = tmp_path_factory.mktemp("themes")
+    return {"cache": base / "cache", "models": base / "models"}
+
+
+def _bench(th_dirs, runs: int = 2) -> Workbench:
+    config = Config()
+    config.themes.stability_runs = runs
+    return Workbench(DEMO, config, cache_dir=th_dirs["cache"], models_dir=th_dirs["models"], progress=False)
+
+
+@pytest.fixture(scope="module")
+def th_bench(th_dirs) -> Workbench:
+    return _bench(th_dirs)
+
+
+@pytest.fixture(scope="module")
+def th_model(th_bench) -> ThemeModel:
+    return th_bench.themes
+
+
+def test_demo_outlier_share_is_at_most_15_percent(th_model):
+    assert 0.0 <= th_model.outlier_share_ <= 0.15
+    assert len(th_model.themes_) >= 4
+
+
+def test_demo_themes_are_distinct_and_readably_labelled(th_model):
+    labels = list(th_model.themes_["label"])
+    assert len(set(labels)) == len(labels)
+    for label in labels:
+        parts = label.split(" · ")
+        assert 2 <= len(parts) <= 3
+        assert all(p.strip() and p.lower() not in {"um", "yeah", "you know", "kind of", "the"} for p in parts)
+    keywords = " ".join(th_model.themes_["keywords"])
+    assert "payment" in keywords and "trust" in keywords
+
+
+def test_every_assignment_and_quote_traces_to_the_text(th_bench, th_model):
+    corpus = th_bench.corpus
+    for row in th_model.assignments_.itertuples(index=False):
+        assert corpus.document(row.doc_id).text[row.start_char:row.end_char] == row.text
+    for row in th_model.quotes_.itertuples(index=False):
+        assert corpus.document(row.doc_id).text[row.start_char:row.end_char] == row.text
+        assert (th_model.assignments_.set_index("seg_id").loc[row.seg_id, "theme_id"]) == row.theme_id
+    sizes = th_model.assignments_.query("theme_id >= 0").groupby("theme_id").size()
+    assert dict(sizes) == dict(zip(th_model.themes_["theme_id"], th_model.themes_["size"]))
+
+
+def test_stability_values_lie_in_unit_interval(th_model):
+    stability = th_model.themes_["stability"]
+    assert stability.notna().all()
+    assert ((stability >= 0) & (stability <= 1)).all()
+
+
+def test_two_fits_in_one_process_are_identical(th_bench, th_dirs):
+    one = ThemeModel(cache_dir=th_dirs["cache"], models_dir=th_dirs["models"]).fit(th_bench.tokens)
+    two = ThemeModel(cache_dir=th_dirs["cache"], models_dir=th_dirs["models"]).fit(th_bench.tokens)
+    assert (one.assignments_["theme_id"].to_numpy() == two.assignments_["theme_id"].to_numpy()).all()
+    assert list(one.themes_["label"]) == list(two.themes_["label"])
+    assert list(one.themes_["keywords"]) == list(two.themes_["keywords"])
+
+
+def test_another_seed_is_a_parameter_not_noise(th_bench, th_dirs):
+    one = ThemeModel(seed=1, cache_dir=th_dirs["cache"]).cluster_labels(th_bench.themes.embeddings_, seed=1)
+    two = ThemeModel(seed=1, cache_dir=th_dirs["cache"]).cluster_labels(th_bench.themes.embeddings_, seed=1)
+    assert (one == two).all()
+
+
+CHILD = textwrap.dedent("""
+    import json, sys, warnings
+    warnings.filterwarnings("ignore")
+    from workbench.analysis.themes import ThemeModel
+    from workbench.project import Workbench
+    bench = Workbench(sys.argv[1], cache_dir=sys.argv[2], models_dir=sys.argv[3], progress=False)
+    model = ThemeModel(cache_dir=sys.argv[2], models_dir=sys.argv[3]).fit(bench.tokens)
+    print(json.dumps({"themes": model.assignments_["theme_id"].tolist(), "labels": model.themes_["label"].tolist()}))
+""")
+
+
+def test_fit_is_identical_across_processes(th_bench, th_dirs):
+    here = ThemeModel(cache_dir=th_dirs["cache"], models_dir=th_dirs["models"]).fit(th_bench.tokens)
+    result = subprocess.run([sys.executable, "-c", CHILD, str(DEMO), str(th_dirs["cache"]), str(th_dirs["models"])],
+                            capture_output=True, text=True, check=True, timeout=600)
+    child = json.loads(result.stdout.strip().splitlines()[-1])
+    assert child["themes"] == here.assignments_["theme_id"].tolist()
+    assert child["labels"] == here.themes_["label"].tolist()
+
+
+def test_save_and_load_give_the_same_assignments(th_bench, th_model, tmp_path):
+    th_model.save(tmp_path / "model")
+    loaded = ThemeModel.load(tmp_path / "model", corpus=th_bench.corpus)
+    pd.testing.assert_frame_equal(loaded.assignments_, th_model.assignments_, check_dtype=False)
+    pd.testing.assert_frame_equal(loaded.themes_, th_model.themes_, check_dtype=False)
+    assert np.allclose(loaded.embeddings_, th_model.embeddings_)
+    saved = {p.name for p in (tmp_path / "model" / "bertopic").iterdir()}
+    assert "topic_embeddings.safetensors" in saved and not any(n.endswith((".pkl", ".pickle")) for n in saved)
+
+
+def test_loading_a_folder_without_a_model_is_a_clear_error(tmp_path):
+    with pytest.raises(WorkbenchError, match=r"^\[E364\]"):
+        ThemeModel.load(tmp_path)
+
+
+def test_curation_survives_a_rerun(th_dirs):
+    dirs = {"cache": th_dirs["cache"], "models": th_dirs["models"].parent / "models-curation"}
+    first = _bench(dirs, runs=0)
+    themes = first.themes.themes_
+    payment = int(themes[themes["keywords"].str.contains("payment")].iloc[0]["theme_id"])
+    members = first.themes.assignments_.query("theme_id == @payment")["seg_id"].tolist()
+    first.curation.rename(payment, "Money and being paid", members)
+    two = themes["theme_id"].tolist()[-2:]
+    members_two = [first.themes.assignments_.query("theme_id == @t")["seg_id"].tolist() for t in two]
+    first.curation.merge(two, "Merged by hand", members_two)
+
+    rerun = _bench(dirs, runs=0)  # a new run: fitted again, the saved curation re-applied
+    labels = rerun.themes.themes_.set_index("theme_id")["label"]
+    assert "Money and being paid" in set(labels)
+    renamed = int(labels[labels == "Money and being paid"].index[0])
+    assert set(rerun.themes.assignments_.query("theme_id == @renamed")["seg_id"]) == set(members)
+    merged = int(labels[labels == "Merged by hand"].index[0])
+    assert set(rerun.themes.assignments_.query("theme_id == @merged")["seg_id"]) == set(sum(members_two, []))
+    assert len(rerun.themes.themes_) == len(themes) - 1
+    assert rerun.curation_pending_ == []
+
+
+GUIDED = """themes:
+  - name: Paying people properly
+    description: Payment, vouchers, fees, expenses and benefits for people who take part.
+  - name: Trust
+    seed_words: [trust, honesty, promise, believe]
+"""
+
+
+def test_guided_themes_combine_with_found_ones(th_bench, th_dirs, tmp_path):
+    path = tmp_path / "guided.yml"
+    path.write_text(GUIDED, encoding="utf-8")
+    guided = load_guided_themes(path)
+    assert guided[1].prompt == "trust, honesty, promise, believe"
+    model = ThemeModel(guided=guided, cache_dir=th_dirs["cache"], models_dir=th_dirs["models"]).fit(th_bench.tokens)
+    named = model.themes_[model.themes_["guided"]]
+    assert "Paying people properly" in set(named["label"])
+    unguided = model.themes_[~model.themes_["guided"]]
+    assert len(unguided) >= 2  # inductive themes alongside the deductive ones
+    pay = int(named[named["label"] == "Paying people properly"]["theme_id"].iloc[0])
+    texts = " ".join(model.assignments_.query("theme_id == @pay")["text"]).lower()
+    assert "pay" in texts or "voucher" in texts
+
+
+def test_bad_guided_file_is_a_numbered_error(tmp_path):
+    path = tmp_path / "bad.yml"
+    path.write_text("themes:\n  - description: no name\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^\[E363\].*bad\.yml"):
+        load_guided_themes(path)
+
+
+def _small_corpus(folder: Path, n_turns: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    topics = [
+        "We need proper payment for our time, not vouchers, and expenses paid on the day.",
+        "The budget is held by the commissioners and the contract decides everything in the end.",
+        "Trust takes years to build and one broken promise to lose with services.",
+    ]
+    lines = [f"{['Ana', 'Ben', 'Cy'][i % 3]}: {topics[i % 3]} Point {i} about this." for i in range(n_turns)]
+    (folder / "meeting.txt").write_text("\n\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_small_corpus_uses_kmeans_and_assigns_everyone(tmp_path, th_dirs):
+    bench = Workbench(_small_corpus(tmp_path / "small", 30), cache_dir=th_dirs["cache"], progress=False)
+    model = ThemeModel(cache_dir=th_dirs["cache"], models_dir=th_dirs["models"]).fit(bench.tokens)
+    assert model.outlier_share_ == 0.0
+    groups = model.assignments_.groupby("theme_id")["text"].apply(lambda t: {s.split(".")[0] for s in t})
+    assert all(len(g) == 1 for g in groups)  # each theme holds one of the three topics
+
+
+def test_asking_for_a_number_of_themes(tmp_path, th_dirs):
+    bench = Workbench(_small_corpus(tmp_path / "small", 30), cache_dir=th_dirs["cache"], progress=False)
+    model = ThemeModel(n_themes=2, cache_dir=th_dirs["cache"], models_dir=th_dirs["models"]).fit(bench.tokens)
+    assert len(model.themes_) == 2
+
+
+def test_too_few_segments_is_a_numbered_error(tmp_path, th_dirs):
+    bench = Workbench(_small_corpus(tmp_path / "tiny", 4), cache_dir=th_dirs["cache"], progress=False)
+    with pytest.raises(WorkbenchError, match=r"^\[E362\]"):
+        ThemeModel(cache_dir=th_dirs["cache"]).fit(bench.tokens)
+
+
+def test_keyword_documents_drop_fillers_and_speaker_names(th_bench):
+    docs = keyword_documents(th_bench.tokens)
+    words = {w for d in docs for w in d.split()}
+    assert "lived_experience" in words
+    assert not {"um", "yeah", "rose", "amara"} & words
+
+
+def test_make_label_prefers_phrases_and_avoids_repeats():
+    assert make_label(["payment", "proper payment", "voucher", "cash"]) == "proper payment · voucher · cash"
+    assert make_label([]) == "(no keywords)"
+
+
+def test_themes_csv_from_analyse(tmp_path, th_dirs):
+    from workbench.cli import main
+
+    config = tmp_path / "a.toml"
+    config.write_text("[themes]\nstability_runs = 1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    import os
+    os.environ["WORKBENCH_MODELS_DIR"] = str(th_dirs["models"].parent / "models-cli")
+    try:
+        assert main(["analyse", str(DEMO), "--out", str(out), "--config", str(config), "--cache-dir",
+                     str(th_dirs["cache"]), "--no-progress"]) == 0
+    finally:
+        del os.environ["WORKBENCH_MODELS_DIR"]
+    themes = pd.read_csv(out / "themes.csv")
+    assert list(themes.columns) == ["theme_id", "label", "keywords", "size", "doc_count", "stability",
+                                    "representative"]
+    assert (themes["theme_id"] >= 0).all()
+    segment_themes = pd.read_csv(out / "segment_themes.csv")
+    assert list(segment_themes.columns) == ["seg_id", "doc_id", "theme_id", "probability"]
+    assert len(segment_themes) == 432
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["models"]["embedding"].startswith("st:all-MiniLM-L6-v2")
+    assert manifest["themes"]["outlier_share"] <= 0.15
