@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat as nbf
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS: dict[str, list[tuple[str, str]]] = {}
+NOTEBOOKS: dict[str, list[tuple]] = {}  # (kind, source[, tags])
 
 NOTEBOOKS["01_corpus"] = [
     ("md", """# 1 · Your corpus: load it, check it, read it
@@ -132,13 +132,82 @@ concordance.sort.value = "right"
 print(concordance.status.value)"""),
 ]
 
+NOTEBOOKS["03_themes"] = [
+    ("md", """# 3 · Themes: what the material is about
 
-def build(name: str, cells: list[tuple[str, str]]) -> Path:
+Themes group segments that talk about the same thing. They are found with BERTopic, set up for workshop-sized
+corpora: segments are compared by meaning (a sentence model that runs offline), grouped, and each group gets
+key phrases and a short label. Very short turns ("Yeah.") join the nearest theme afterwards.
+
+Two things make the themes trustworthy:
+- **the same input gives the same themes**: seeds are fixed, so re-running gives identical results;
+- **a stability score** for each theme: the grouping is redone with other seeds, and a theme that comes back
+  with the same members scores near 1. Themes under 0.5 are marked *unstable*: read them with care.
+
+Your renames and merges are saved beside the model and applied again on every run, so they are never lost."""),
+    ("code", """import pandas as pd
+from workbench.project import Workbench
+from workbench.views.corpus_browser import find_corpora_root
+from workbench.views.theme_explorer import ThemeExplorer, ThemeExplorerWidget
+from workbench.views import charts
+
+pd.set_option("display.width", 160)
+pd.set_option("display.max_colwidth", 80)
+bench = Workbench(find_corpora_root() / "coproduction", progress=False)
+model = bench.themes
+print(f"{len(model.themes_)} themes; {model.outlier_share_:.1%} of segments in no theme")"""),
+    ("code", """model.themes_[["theme_id", "label", "size", "doc_count", "stability", "keywords"]]"""),
+    ("md", "## Quotes: what each theme sounds like"),
+    ("code", """for theme in model.themes_.head(3).itertuples():
+    print(f"\\n{theme.label}  ({theme.size} segments, stability {theme.stability})")
+    for q in model.quotes_[model.quotes_.theme_id == theme.theme_id].itertuples():
+        print(f"  - {q.speaker if isinstance(q.speaker, str) else q.doc_id}: “{q.text[:140]}” [{q.seg_id}, {q.start_char}-{q.end_char}]")"""),
+    ("md", "## Where themes occur: transcripts and blogs, and who raises them"),
+    ("code", """meta = bench.segment_meta()
+by_kind = model.distribution(meta, by="kind")
+by_kind.index = model.themes_.set_index("theme_id").loc[by_kind.index, "label"]
+by_kind"""),
+    ("code", """by_role = model.distribution(meta, by="speaker_role")
+by_role.index = model.themes_.set_index("theme_id").loc[by_role.index, "label"]
+by_role"""),
+    ("md", "## How themes relate: which ones merge first into broader themes"),
+    ("code", """model.hierarchy()[["Child_Left_Name", "Child_Right_Name", "Distance"]].round(3).tail(4)"""),
+    ("md", """## Charts
+
+Sizes, themes by kind of document, and a map where each dot is a segment (close dots say similar things).
+The figures are interactive in JupyterLab; below them, their numbers."""),
+    ("code", """sizes = charts.theme_sizes(model.themes_)
+sizes.show()""", ["nbval-ignore-output"]),
+    ("code", """[(t["name"], t["y"][:3], t["x"][:3]) for t in charts.figure_data(sizes)]"""),
+    ("code", """charts.themes_by_group(model.assignments_, meta, by="kind", themes=model.themes_).show()""",
+     ["nbval-ignore-output"]),
+    ("code", """charts.theme_map(model.map_2d(), model.themes_).show()""", ["nbval-ignore-output"]),
+    ("md", """## Explore, rename and merge
+
+Pick a theme to read its key phrases, quotes and where it occurs. Rename a theme or merge two: the change is
+saved to `models/coproduction/themes/curation.json` and applied again on every run. The slider fits the
+themes again with a number you choose (about half a minute)."""),
+    ("code", """explorer = ThemeExplorer(model.themes_, model.assignments_, model.quotes_, meta, corpus=bench.corpus,
+                         curation=bench.curation, on_change=bench.reapply_curation)
+ui = ThemeExplorerWidget(explorer, n_themes_callback=bench.refit_themes)
+ui.box"""),
+    ("code", """first = int(model.themes_.iloc[0].theme_id)
+details = explorer.select(first)
+print(details["label"], "|", ", ".join(details["keywords"][:5]))
+print(details["where"]["kind"].to_string(index=False))"""),
+]
+
+
+def build(name: str, cells: list[tuple]) -> Path:
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
-    nb.cells = [nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src)
-                for kind, src in cells]
+    nb.cells = []
+    for kind, src, *tags in cells:
+        cell = nbf.v4.new_markdown_cell(src) if kind == "md" else nbf.v4.new_code_cell(src)
+        if tags:
+            cell.metadata["tags"] = tags[0]
+        nb.cells.append(cell)
     for i, cell in enumerate(nb.cells):
         cell["id"] = f"{name.replace('_', '-')}-{i:02d}"
     path = ROOT / "notebooks" / f"{name}.ipynb"

@@ -151,38 +151,51 @@ class Workbench:
             model = ThemeModel(cfg.embedding, cfg.n_themes, cfg.seed, cfg.max_outlier_share, guided=guided,
                                min_words=cfg.min_words, cache_dir=self.annotator.cache_dir,
                                models_dir=self.models_dir).fit(tokens)
-            self._apply_curation(model)
-        if cfg.stability_runs:
-            with self._timed("theme_stability"):
-                self._score_stability(model, cfg.stability_runs)
-        model.save(self.themes_dir / "model", fingerprint={"config": self.config.fingerprint(),
-                                                          "corpus": self.corpus.file_hashes()})
+            model.base_topics_ = model.assignments_["theme_id"].to_numpy().copy()
+            model.base_labels_ = dict(zip(model.themes_["theme_id"], model.themes_["label"]))
+        with self._timed("theme_stability"):
+            long_enough = model.long_enough(model.assignments_["text"].tolist())
+            model.refits_ = [model.cluster_labels(model.embeddings_, model.seed + k, long_enough)
+                             for k in range(1, cfg.stability_runs + 1)]
+        self._curate_and_save(model)
         return model
 
-    def _apply_curation(self, model) -> None:
+    def _curate_and_save(self, model) -> None:
+        """Apply the saved curation to the fitted (uncurated) themes, score stability, save."""
         from .analysis.theme_curation import apply_curation
-
-        self.curation_pending_ = []
-        if not len(self.curation):
-            return
-        labels = dict(zip(model.themes_["theme_id"], model.themes_["label"]))
-        result = apply_curation(model.assignments_[["seg_id", "theme_id"]], labels, self.curation.ops,
-                                model.embeddings_, seed=model.seed)
-        user_labels = {k: v for k, v in result.labels.items() if labels.get(k) != v}
-        model.reassign(self.tokens, result.assignments["theme_id"].to_numpy(), user_labels)
-        self.curation_pending_ = result.pending
-
-    def _score_stability(self, model, runs: int) -> None:
-        """Refit the clustering with ``runs`` other seeds; each theme's score is its mean best-match
-        Jaccard (1 = found again with the same members every time)."""
         from .analysis.theme_stability import stability_scores
 
-        texts = model.assignments_["text"].tolist()
-        long_enough = model.long_enough(texts)
-        base = model.assignments_["theme_id"].to_numpy()
-        refits = [model.cluster_labels(model.embeddings_, model.seed + k, long_enough) for k in range(1, runs + 1)]
-        scores = stability_scores(base, refits)
-        model.themes_["stability"] = [round(scores.get(int(t), 0.0), 3) for t in model.themes_["theme_id"]]
+        self.curation_pending_ = []
+        topics, labels = model.base_topics_, dict(model.base_labels_)
+        if len(self.curation):
+            base = model.assignments_[["seg_id"]].assign(theme_id=topics)
+            result = apply_curation(base, labels, self.curation.ops, model.embeddings_, seed=model.seed)
+            topics = result.assignments["theme_id"].to_numpy()
+            labels = {k: v for k, v in result.labels.items() if model.base_labels_.get(k) != v}
+            self.curation_pending_ = result.pending
+        else:
+            labels = {}
+        model.reassign(self.tokens, topics, labels)
+        if model.refits_:
+            # 1 = found again with the same members in every refit with another seed.
+            scores = stability_scores(model.assignments_["theme_id"].to_numpy(), model.refits_)
+            model.themes_["stability"] = [round(scores.get(int(t), 0.0), 3) for t in model.themes_["theme_id"]]
+        model.save(self.themes_dir / "model", fingerprint={"config": self.config.fingerprint(),
+                                                          "corpus": self.corpus.file_hashes()})
+
+    def reapply_curation(self):
+        """After a rename, merge or split: themes again from the fit plus every saved step.
+        Returns (themes, assignments, quotes) for views."""
+        model = self.themes
+        self._curate_and_save(model)
+        return model.themes_, model.assignments_, model.quotes_
+
+    def refit_themes(self, n_themes: int | None):
+        """Fit themes again with a chosen number of themes (None: found from the data)."""
+        self.config.themes.n_themes = n_themes
+        self.__dict__.pop("themes", None)
+        model = self.themes
+        return model.themes_, model.assignments_, model.quotes_
 
     def segment_meta(self) -> pd.DataFrame:
         """seg_id, doc_id, kind and speaker role of every segment (for grouping results)."""

@@ -232,7 +232,9 @@ class ThemeModel(Analysis):
             embeddings, embedder, cache = self._embed(texts)
         else:
             embedder, cache = make_embedder(self.embedding, self.models_dir), None
-        embeddings = _normalise(np.asarray(embeddings, dtype=np.float32))
+        # Rounded so that the last bits of floating point (which may differ between CPUs) cannot move a
+        # segment from one theme to another.
+        embeddings = _normalise(np.round(np.asarray(embeddings, dtype=np.float32), 5)).astype(np.float32)
         docs = keyword_documents(table)
         guided = list(self.guided or [])
         # Very short turns ("Yeah.", "Fair point.") carry no theme: they are left out of the fit and
@@ -310,7 +312,7 @@ class ThemeModel(Analysis):
 
         self.check_fitted("bertopic_")
         topics = np.asarray(topics, dtype=int)
-        if (topics != self.assignments_["theme_id"].to_numpy()).any():
+        if (topics != np.asarray(self.bertopic_.topics_)).any():
             representation = [KeyBERTInspired(top_n_words=self.top_n_words, nr_repr_docs=5, nr_candidate_words=40,
                                               random_state=self.seed),
                               MaximalMarginalRelevance(diversity=0.3, top_n_words=self.top_n_words)]
@@ -353,11 +355,22 @@ class ThemeModel(Analysis):
 
     def hierarchy(self) -> pd.DataFrame:
         """How themes merge into broader ones (BERTopic's hierarchical topics)."""
+        import contextlib
+        import io
+
         self.check_fitted("bertopic_")
+        columns = ["Parent_ID", "Parent_Name", "Topics", "Child_Left_ID", "Child_Left_Name", "Child_Right_ID",
+                   "Child_Right_Name", "Distance"]
         if len(self.themes_) < 3:
-            return pd.DataFrame(columns=["Parent_ID", "Parent_Name", "Topics", "Child_Left_ID", "Child_Right_ID",
-                                         "Distance"])
-        return self.bertopic_.hierarchical_topics(self.documents_)
+            return pd.DataFrame(columns=columns)
+        with contextlib.redirect_stderr(io.StringIO()):  # no progress bar in reports and notebooks
+            tree = self.bertopic_.hierarchical_topics(self.documents_)
+        labels = dict(zip(self.themes_["theme_id"].astype(str), self.themes_["label"]))
+        for side in ("Child_Left", "Child_Right"):
+            tree[f"{side}_Name"] = [labels.get(str(i), n.replace("_", " ")) for i, n in
+                                    zip(tree[f"{side}_ID"], tree[f"{side}_Name"])]
+        tree["Parent_Name"] = tree["Parent_Name"].str.replace("_", " ")
+        return tree[columns]
 
     # -- persistence -------------------------------------------------------------------------
     def save(self, folder: str | Path, fingerprint: dict[str, Any] | None = None) -> Path:
