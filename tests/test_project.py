@@ -62,10 +62,26 @@ def test_analyse_uses_the_given_config_and_cache_dir(tmp_path, wb_small_corpus, 
     written = bench.analyse(tmp_path / "out")
     manifest = json.loads(written["manifest"].read_text(encoding="utf-8"))
     assert manifest["corpus"]["unit"] == "sentence"
-    assert manifest["seeds"] == {"analysis": 3}
+    assert manifest["seeds"]["analysis"] == 3
     assert manifest["corpus"]["segments"] == len(bench.corpus.segments)
     # The blog's paragraphs have two sentences each, so sentence segments outnumber paragraphs.
     assert len(bench.corpus.segments) > 9
     assert list((tmp_path / "cache").rglob("*.spacy"))
     assert not (wb_cache_dir / "annotations").exists()
     assert {"load", "annotate", "write"} <= set(bench.timings)
+
+
+def test_too_small_corpus_skips_themes_but_writes_the_rest(tmp_path):
+    import json
+
+    from workbench.project import Workbench
+
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Ana: We need proper payment.\n\nBen: And trust.\n\nAna: Yes, trust.\n",
+                                  encoding="utf-8")
+    bench = Workbench(folder, cache_dir=tmp_path / "cache", models_dir=tmp_path / "models", progress=False)
+    written = bench.analyse(tmp_path / "out")
+    assert "themes" not in written and "segments" in written and "phrases" in written
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["skipped"]["themes"].startswith("[E362]")

@@ -91,6 +91,8 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     for problem in corpus.problems:
         print(f"  skipped: {problem.reason}")
     written = bench.analyse(args.out)
+    for step, reason in bench.skipped_.items():
+        print(f"  {step} skipped: {reason}")
     annotated = bench.annotated
     print(f"Annotated with {annotated.pipeline}: {annotated.n_parsed} segments parsed, "
           f"{annotated.n_cached} from cache.")

@@ -183,6 +183,16 @@ class Workbench:
         model.save(self.themes_dir / "model", fingerprint={"config": self.config.fingerprint(),
                                                           "corpus": self.corpus.file_hashes()})
 
+    def _themes_or_skip(self):
+        """The themes, or None when the corpus is too small for them (the rest of the analysis goes on)."""
+        try:
+            return self.themes
+        except WorkbenchError as err:
+            if err.code != "E362":
+                raise
+            self.skipped_["themes"] = str(err)
+            return None
+
     def reapply_curation(self):
         """After a rename, merge or split: themes again from the fit plus every saved step.
         Returns (themes, assignments, quotes) for views."""
@@ -230,8 +240,9 @@ class Workbench:
             occurrences.to_csv(written["phrase_occurrences"], index=False)
             written["family_variants"] = out / "family_variants.csv"
             self.phrase_families.variants_.to_csv(written["family_variants"], index=False)
-        if self.config.themes.enabled:
-            themes = self.themes
+        self.skipped_: dict[str, str] = {}
+        themes = self._themes_or_skip() if self.config.themes.enabled else None
+        if themes is not None:
             with self._timed("write"):
                 written["themes"] = out / "themes.csv"
                 themes.themes_[THEME_CSV_COLUMNS].to_csv(written["themes"], index=False)
@@ -251,7 +262,8 @@ class Workbench:
             seeds={"analysis": self.config.analysis.seed},
             timings=self.timings, outputs=[p.name for p in written.values()] + ["manifest.json"],
         )
-        if self.config.themes.enabled:
+        manifest["skipped"] = dict(self.skipped_)
+        if themes is not None:
             manifest["models"]["embedding"] = make_embedder(self.config.themes.embedding, self.models_dir).model_id
             manifest["seeds"]["themes"] = self.config.themes.seed
             manifest["themes"] = {"model_folder": str(self.themes_dir / "model"),
