@@ -24,8 +24,8 @@ demo: setup
 	$(BIN)/workbench analyse $(CORPUS) --out $(OUT)
 	@echo
 	@echo "Outputs are in $(OUT)/: segments.csv, phrases.csv, phrase_occurrences.csv, family_variants.csv,"
-	@echo "keyness.csv and manifest.json."
-	@echo "Explore interactively: 'make lab', then open notebooks/01_corpus.ipynb or 02_phrases.ipynb."
+	@echo "themes.csv, segment_themes.csv, theme_quotes.csv, keyness.csv and manifest.json."
+	@echo "Explore interactively: 'make lab', then open notebooks/01_corpus.ipynb, 02_phrases.ipynb or 03_themes.ipynb."
 
 test: setup
 	$(BIN)/python -m pytest tests
