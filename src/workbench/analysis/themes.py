@@ -178,6 +178,14 @@ class ThemeModel(Analysis):
         return HDBSCAN(min_cluster_size=settings["min_cluster_size"], min_samples=settings["min_samples"],
                        metric="euclidean", cluster_selection_method="eom", prediction_data=True)
 
+    def _representation(self) -> list:
+        """Keywords re-ranked by similarity to the theme (KeyBERT-style), then diversified (MMR)."""
+        from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
+
+        return [KeyBERTInspired(top_n_words=self.top_n_words, nr_repr_docs=5, nr_candidate_words=40,
+                                random_state=self.seed),
+                MaximalMarginalRelevance(diversity=0.3, top_n_words=self.top_n_words)]
+
     def _reducer(self, n: int, seed: int):
         from umap import UMAP
 
@@ -220,7 +228,6 @@ class ThemeModel(Analysis):
     # -- fit ---------------------------------------------------------------------------------
     def fit(self, table: TokenTable, embeddings: np.ndarray | None = None) -> "ThemeModel":
         from bertopic import BERTopic
-        from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
         from bertopic.vectorizers import ClassTfidfTransformer
         from sklearn.feature_extraction.text import CountVectorizer
 
@@ -243,9 +250,7 @@ class ThemeModel(Analysis):
         fit_rows = np.flatnonzero(long_enough)
         n = len(fit_rows)
         vectorizer = CountVectorizer(analyzer=_split, min_df=2 if n >= 40 else 1)
-        representation = [KeyBERTInspired(top_n_words=self.top_n_words, nr_repr_docs=5, nr_candidate_words=40,
-                                          random_state=self.seed),
-                          MaximalMarginalRelevance(diversity=0.3, top_n_words=self.top_n_words)]
+        representation = self._representation()
         model = BERTopic(
             embedding_model=_Backend.create(embedder, cache), umap_model=self._reducer(n, self.seed),
             hdbscan_model=self._clusterer(n, self.seed), vectorizer_model=vectorizer,
@@ -307,15 +312,12 @@ class ThemeModel(Analysis):
     def reassign(self, table: TokenTable, topics: Sequence[int], labels: dict[int, str]) -> "ThemeModel":
         """Use new assignments (after the user's merges and splits) and labels: keywords, sizes and
         quotes are recomputed; themes whose label the user set keep it."""
-        from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
         from sklearn.feature_extraction.text import CountVectorizer
 
         self.check_fitted("bertopic_")
         topics = np.asarray(topics, dtype=int)
         if (topics != np.asarray(self.bertopic_.topics_)).any():
-            representation = [KeyBERTInspired(top_n_words=self.top_n_words, nr_repr_docs=5, nr_candidate_words=40,
-                                              random_state=self.seed),
-                              MaximalMarginalRelevance(diversity=0.3, top_n_words=self.top_n_words)]
+            representation = self._representation()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 logging.getLogger("BERTopic").setLevel(logging.ERROR)
