@@ -104,6 +104,36 @@ class Errors:
     E364 = ("[E364] No saved theme model in '{path}'. Run 'workbench analyse' first, or point at the folder "
             "that holds themes/ (model files and assignments.json).")
 
+    # Codings (E410-E419)
+    E410 = ("[E410] The span {start_char}-{end_char} is not inside segment '{seg_id}' (characters "
+            "{seg_start}-{seg_end} of '{doc_id}'). Give document offsets with start_char < end_char inside the "
+            "segment, or leave both out to code the whole segment.")
+    E411 = ("[E411] Coding file '{path}' could not be read: {detail}. Your codings were not reset: the file "
+            "was kept as it is and copied to '{backup}'. Repair the file (JSON of the form "
+            "{{\"version\": 1, \"codings\": [...]}}) or copy the previous save '{previous}' over it, then load again.")
+    E412 = "[E412] Invalid coding: {detail}."
+    E413 = ("[E413] Segment '{seg_id}' is not in this corpus. Use a seg_id from corpus.segments_df(), "
+            "e.g. {example!r}.")
+    E414 = ("[E414] No coding with id '{coding_id}' in '{folder}'. Use a coding_id from store.frame() or "
+            "store.queue().")
+    E415 = ("[E415] Cannot review coding '{coding_id}': {detail}. Use action 'accept', 'reject', or 'correct' "
+            "with a non-empty list of codes.")
+    E416 = ("[E416] Cannot merge codings: '{path}' {detail}. Give two coding folders (e.g. "
+            "<corpus>/.workbench/codings) or two coder files (<coder>.json).")
+    E417 = "[E417] Cannot build the coding table: {detail}."
+    E418 = "[E418] Cannot compute agreement: {detail}."
+
+    # Codebook (E400-E409)
+    E400 = ("[E400] Codebook '{path}' line {line}: {detail}. Each entry under 'codes:' needs a unique 'name' "
+            "and a 'kind' ({kinds}); see src/workbench/data/codebook.yml.")
+    E401 = "[E401] Unknown code '{name}'. Known codes: {known}."
+    E402 = ("[E402] Codebook file '{path}' could not be read: {detail}. Check that the file exists and that "
+            "you may read it.")
+    E403 = ("[E403] Invalid codebook '{source}': {detail}. Each code needs a unique name, a kind ({kinds}) "
+            "and, if it has one, a parent that is another code.")
+    E404 = "[E404] Unknown code kind '{kind}'. Use one of: {kinds}."
+    E405 = "[E405] Cannot write the codebook to '{path}': {detail}. Choose another path."
+
     # Unfitted analyses (E250-)
     E250 = "[E250] This {name} is not fitted yet. Call .fit(...) first."
 

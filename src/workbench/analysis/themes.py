@@ -241,7 +241,7 @@ class ThemeModel(Analysis):
             embedder, cache = make_embedder(self.embedding, self.models_dir), None
         # Rounded so that the last bits of floating point (which may differ between CPUs) cannot move a
         # segment from one theme to another.
-        embeddings = _normalise(np.round(np.asarray(embeddings, dtype=np.float32), 5)).astype(np.float32)
+        embeddings = _normalise(np.round(np.asarray(embeddings, dtype=np.float32), 4)).astype(np.float32)
         docs = keyword_documents(table)
         guided = list(self.guided or [])
         # Very short turns ("Yeah.", "Fair point.") carry no theme: they are left out of the fit and
