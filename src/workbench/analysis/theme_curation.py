@@ -9,8 +9,6 @@ is kept as ``<name>.bak``, and a corrupt file is backed up and reported, never r
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import Errors, WorkbenchError
+from ..safe_files import keep_corrupt_copy, replace_atomic
 
 OPS = ("rename", "merge", "split")
 CURATION_VERSION = 1
@@ -144,24 +143,11 @@ class Curation:
                 raise CurationError('"ops" must be a list')
             ops = [CurationOp.from_dict(item) for item in data["ops"]]
         except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError and CurationError are ValueErrors
-            backup = self._keep_corrupt(raw)
+            backup = keep_corrupt_copy(self.path, raw, reuse_identical=False)
             raise CurationError(Errors.E350.format(path=self.path, detail=exc, backup=backup,
                                                    previous=self.backup_path)) from exc
         self.ops = ops
         return self
-
-    def _keep_corrupt(self, raw: bytes) -> Path:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-        for i in range(1000):
-            suffix = f"-{i}" if i else ""
-            target = self.path.with_name(f"{self.path.stem}.corrupt-{stamp}{suffix}.json")
-            try:
-                with open(target, "xb") as handle:
-                    handle.write(raw)
-                return target
-            except FileExistsError:
-                continue
-        raise FileExistsError(f"too many corrupt backups of {self.path}")
 
     def save(self) -> None:
         """Replace the file atomically, keeping the previous version as ``<name>.bak``."""
@@ -171,8 +157,8 @@ class Curation:
             f'{{"version": {CURATION_VERSION}, "ops": []}}\n'
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists():
-            _replace_atomic(self.backup_path, self.path.read_bytes())
-        _replace_atomic(self.path, text.encode("utf-8"))
+            replace_atomic(self.backup_path, self.path.read_bytes())
+        replace_atomic(self.path, text.encode("utf-8"))
 
     def _record(self, op: CurationOp) -> CurationOp:
         self.ops.append(op)
@@ -210,31 +196,6 @@ class Curation:
 
     def __repr__(self) -> str:
         return f"Curation({str(self.path)!r}, ops={len(self.ops)})"
-
-
-def _replace_atomic(path: Path, payload: bytes) -> None:
-    """Write to a temp file in the same folder, flush it to disk, then os.replace it over ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable where the OS allows it
-        try:
-            dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY)
-        except OSError:
-            return
-        try:
-            os.fsync(dir_fd)
-        except OSError:
-            pass
-        finally:
-            os.close(dir_fd)
 
 
 @dataclass

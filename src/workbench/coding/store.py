@@ -22,7 +22,7 @@ from urllib.parse import quote, unquote
 
 import pandas as pd
 
-from ..analysis.theme_curation import _replace_atomic
+from ..safe_files import keep_corrupt_copy, replace_atomic
 from ..errors import Errors, WorkbenchError
 
 SOURCES = ("rule", "model", "human")
@@ -161,27 +161,6 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
-def _keep_corrupt(path: Path, raw: bytes) -> Path:
-    """Copy a corrupt file to ``<stem>.corrupt-<time>.json`` (reusing an identical earlier copy)."""
-    for earlier in sorted(path.parent.glob(f"{path.stem}.corrupt-*.json")):
-        try:
-            if earlier.read_bytes() == raw:
-                return earlier
-        except OSError:
-            continue
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    for i in range(1000):
-        suffix = f"-{i}" if i else ""
-        target = path.with_name(f"{path.stem}.corrupt-{stamp}{suffix}.json")
-        try:
-            with open(target, "xb") as handle:
-                handle.write(raw)
-            return target
-        except FileExistsError:
-            continue
-    raise FileExistsError(f"too many corrupt backups of {path}")
-
-
 def _read_file(path: Path) -> dict[str, Coding]:
     """The codings in one coder file by coding_id ({} if it does not exist); E411 if it is corrupt."""
     try:
@@ -201,7 +180,7 @@ def _read_file(path: Path) -> dict[str, Coding]:
             coding = Coding.from_dict(item)
             out[coding.coding_id] = _newer(out.get(coding.coding_id), coding)
     except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError and CodingError are ValueErrors
-        backup = _keep_corrupt(path, raw)
+        backup = keep_corrupt_copy(path, raw)
         raise CodingError(Errors.E411.format(path=path, detail=exc, backup=backup,
                                              previous=_backup_path(path))) from exc
     return out
@@ -230,8 +209,8 @@ def _write_merged(path: Path, codings: Iterable[Coding]) -> dict[str, Coding]:
         text = (f'{{"version": {CODINGS_VERSION}, "codings": [\n{lines}\n]}}\n' if lines
                 else f'{{"version": {CODINGS_VERSION}, "codings": []}}\n')
         if path.exists():
-            _replace_atomic(_backup_path(path), path.read_bytes())
-        _replace_atomic(path, text.encode("utf-8"))
+            replace_atomic(_backup_path(path), path.read_bytes())
+        replace_atomic(path, text.encode("utf-8"))
     return merged
 
 
