@@ -63,6 +63,14 @@ class Errors:
     E151 = "[E151] Unknown config key '{key}' in section [{section}]. Known keys: {known}."
     E152 = "[E152] Config value {section}.{key} = {value!r} is invalid: {detail}."
 
+    # Verifying a recorded analysis (E160-E169)
+    E160 = ("[E160] There is no manifest at '{path}'. Give the output folder of 'workbench analyse' (it holds "
+            "manifest.json and the tables).")
+    E161 = ("[E161] The manifest '{path}' cannot be used: {detail}. It must be the manifest.json written by "
+            "'workbench analyse'; if it was edited, restore the original.")
+    E162 = ("[E162] The configuration recorded in '{path}' is not valid for this version of the workbench: "
+            "{detail}. Install the versions listed under 'packages' in the manifest.")
+
     # Output (E200-E249)
     E200 = "[E200] Cannot write to '{path}': {detail}. Choose another --out folder."
 
@@ -122,6 +130,23 @@ class Errors:
             "<corpus>/.workbench/codings) or two coder files (<coder>.json).")
     E417 = "[E417] Cannot build the coding table: {detail}."
     E418 = "[E418] Cannot compute agreement: {detail}."
+    E419 = ("[E419] '{path}' is not a folder. Give a corpus folder (its codings are in .workbench/codings) "
+            "or the folder holding the coders' .json files.")
+
+    # Coding panel and review queue (E430-E439)
+    E430 = ("[E430] The {role}'s name is missing (got {got}). Give your name, e.g. CodingPanel(bench, "
+            "coder=\"Sam\"), so every coding records who made or reviewed it.")
+    E431 = ("[E431] Cannot pick a segment from this {what}: it has no 'seg_id'. Pass a seg_id, or a row from the "
+            "corpus browser, a concordance, a theme table or the barrier list (they all have a seg_id column).")
+    E432 = ("[E432] Unknown code '{name}'{hint} Choose a code from the codebook ({source}), add the code to the "
+            "codebook file, or pass allow_new=True to use a code that is not in the codebook.")
+    E433 = ("[E433] The words '{text}' were not found in segment '{seg_id}'{detail}. Type or paste words as they "
+            "appear in the segment, or select the whole segment.")
+    E434 = ("[E434] No segment is picked yet. Pick one first: type its seg_id, click a line in another view, "
+            "or call panel.pick(seg_id) / panel.pick_from(row).")
+    E435 = ("[E435] No codes were chosen. Choose at least one code from the codebook ({source}).")
+    E436 = ("[E436] Nothing to {action}: the review queue is empty. Fill it with the detectors' suggestions "
+            "(queue.fill() or the 'Fill queue' button), or refresh to see suggestions added by others.")
 
     # Codebook (E400-E409)
     E400 = ("[E400] Codebook '{path}' line {line}: {detail}. Each entry under 'codes:' needs a unique 'name' "
@@ -133,6 +158,54 @@ class Errors:
             "and, if it has one, a parent that is another code.")
     E404 = "[E404] Unknown code kind '{kind}'. Use one of: {kinds}."
     E405 = "[E405] Cannot write the codebook to '{path}': {detail}. Choose another path."
+
+    # Exports: XLSX/CSV tables and REFI-QDA (E450-E469)
+    E450 = ("[E450] Cannot write the export '{path}': {detail}. Choose another path, or close the file if "
+            "another program (e.g. Excel) has it open.")
+    E451 = ("[E451] Cannot export the tables: {detail}. Pass a dict of table name -> pandas DataFrame, e.g. "
+            "{{'segments': corpus.segments_df()}}.")
+    E452 = ("[E452] {n} coding(s) do not fit the corpus any more ({ids}): {detail}. List them with "
+            "workbench.coding.store.verify_offsets(corpus, store), then re-code or remove them and export again.")
+    E453 = ("[E453] Cannot write a REFI-QDA codebook: {detail}. A .qdc file needs at least one code; add codes "
+            "to the codebook (see src/workbench/data/codebook.yml).")
+    E454 = "[E454] Invalid REFI-QDA export setting: {detail}."
+
+    # HTML report (E470-E479)
+    E470 = ("[E470] Cannot write the report to '{path}': {detail}. Choose another path, e.g. "
+            "'report.html' in your output folder.")
+    E471 = ("[E471] Cannot pseudonymise the report with {got}. Pass a dict of real name -> pseudonym, a "
+            "function that takes a text and returns it with the names replaced, or an object with a "
+            "transform_text(text) method.")
+    E472 = ("[E472] The report data is incomplete: {detail}. Build it with ReportData.from_bench(bench), or "
+            "give DataFrames with the columns listed in workbench.views.report.REQUIRED.")
+
+    # Dashboard (E480-E489)
+    E480 = ("[E480] The dashboard has no phrase '{phrase}'{kind}. Use a phrase from Dashboard.phrases() "
+            "(column 'phrase', and 'kind' to tell a family from a recurring phrase).")
+    E481 = ("[E481] The dashboard has no theme {theme_id}. Known themes: {known}. Use a theme_id from "
+            "Dashboard.themes().")
+    E482 = ("[E482] The dashboard has no {kind} category '{category}'. Known {kind} categories: {known}. "
+            "Use kind 'barrier' or 'enabler' and a category from Dashboard.categories().")
+    E483 = "[E483] The dashboard shows barriers and enablers, not '{kind}'. Use kind 'barrier' or 'enabler'."
+
+    # Pseudonymisation (E500-E519)
+    E500 = ("[E500] The pseudonym key '{path}' could not be read: {detail}. It must be the JSON file written "
+            "by 'workbench pseudonymise --key' (or Pseudonymiser.save_key). Restore it from your backup; a new "
+            "key would give different pseudonyms from earlier copies.")
+    E501 = ("[E501] Refusing to write the pseudonym key to '{path}': {detail}. The key turns every pseudonym "
+            "back into a real name, so keep it outside the folder you share and outside the corpus, e.g. "
+            "'{suggestion}'.")
+    E502 = ("[E502] Cannot write the pseudonymised copy to '{path}': {detail}. Choose a new or empty folder "
+            "outside the corpus folder (or pass overwrite=True / --overwrite to replace an earlier copy).")
+    E503 = ("[E503] Person names cannot be found: the spaCy pipeline '{model}' has no 'ner' component (it has: "
+            "{components}). Use workbench.annotate.load_pipeline(), which keeps 'ner', or set entities=False "
+            "to use only speaker labels, authors and your own list of names.")
+    E504 = ("[E504] The list of names '{source}' could not be used: {detail}. Give one name per line, "
+            "optionally with a role: 'Tayo Adeyemi=carer'; lines starting with '#' are comments.")
+
+    # Hostile input (E520-E539): one of these becomes a LoadProblem for a single file.
+    E520 = ("[E520] '{path}': the YAML front matter expands to more than {limit} values (its '&' and '*' "
+            "aliases repeat a list many times or refer to themselves). Write the values out plainly.")
 
     # Unfitted analyses (E250-)
     E250 = "[E250] This {name} is not fitted yet. Call .fit(...) first."

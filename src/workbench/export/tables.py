@@ -1,0 +1,240 @@
+"""Tables out: every table as one sheet of an XLSX workbook, or as one CSV file each.
+
+Corpus text is data, never a formula: in XLSX every text cell is stored as a string (a transcript line
+"=HYPERLINK(...)" stays text); in CSV, text starting with = + - @ (or a tab / carriage return) gets a
+leading apostrophe unless ``escape_formulas=False``. Files are written atomically (temp file + rename).
+"""
+from __future__ import annotations
+
+import io
+import json
+import math
+import re
+import warnings
+from collections.abc import Mapping
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import Errors, WorkbenchError
+from ..safe_files import replace_atomic
+
+MAX_SHEET_NAME = 31
+MAX_CELL_CHARS = 32767  # Excel's limit for one cell
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+_BAD_FILE_CHARS = re.compile(r"[^\w.\- ]+")
+# Characters XML 1.0 (and so XLSX) cannot hold; openpyxl refuses them.
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class ExportError(WorkbenchError, ValueError):
+    """An export that cannot be written (E450-E469)."""
+
+
+# -- names ----------------------------------------------------------------------------------------
+
+def sheet_names(names: list[str]) -> list[str]:
+    """Valid, unique (case-insensitively, as Excel compares) sheet names for ``names``, in order.
+
+    Characters Excel forbids (``[]:*?/\\``) become '_', names are cut to 31 characters, may not start or
+    end with an apostrophe, 'History' is reserved, and clashes get a suffix ' (2)', ' (3)', ...
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in names:
+        name = _BAD_SHEET_CHARS.sub("_", str(raw)).strip().strip("'").strip() or "Sheet"
+        if name.lower() == "history":
+            name = "History_"
+        name = name[:MAX_SHEET_NAME].rstrip("'")
+        candidate, i = name, 2
+        while candidate.lower() in seen:
+            suffix = f" ({i})"
+            candidate = name[:MAX_SHEET_NAME - len(suffix)].rstrip("'") + suffix
+            i += 1
+        seen.add(candidate.lower())
+        out.append(candidate)
+    return out
+
+
+def file_names(names: list[str], suffix: str = ".csv") -> list[str]:
+    """Safe, unique (case-insensitively) file names for ``names``: no path separators, no '..'."""
+    out: list[str] = []
+    seen: set[str] = set()
+    for raw in names:
+        stem = _BAD_FILE_CHARS.sub("_", str(raw)).strip(" .") or "table"
+        stem = stem[:100]
+        candidate, i = stem, 2
+        while (candidate + suffix).lower() in seen:
+            candidate, i = f"{stem}_{i}", i + 1
+        seen.add((candidate + suffix).lower())
+        out.append(candidate + suffix)
+    return out
+
+
+# -- checking and preparing --------------------------------------------------------------------------
+
+def _check_tables(tables: Any) -> dict[str, pd.DataFrame]:
+    if not isinstance(tables, Mapping):
+        raise ExportError(Errors.E451.format(detail=f"expected a dict, got {type(tables).__name__}"))
+    if not tables:
+        raise ExportError(Errors.E451.format(detail="there are no tables"))
+    for name, frame in tables.items():
+        if not isinstance(frame, pd.DataFrame):
+            raise ExportError(Errors.E451.format(
+                detail=f"table {name!r} is a {type(frame).__name__}, not a DataFrame"))
+    return {str(name): frame for name, frame in tables.items()}
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep a meaningful index as columns, and flatten MultiIndex column labels."""
+    if not (isinstance(frame.index, pd.RangeIndex) and frame.index.name is None):
+        frame = frame.reset_index()
+    if isinstance(frame.columns, pd.MultiIndex):
+        frame = frame.copy()
+        frame.columns = [" / ".join(str(p) for p in col if str(p)) for col in frame.columns]
+    return frame
+
+
+def _is_missing(value: Any) -> bool:
+    if value is None or value is pd.NaT or value is pd.NA:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def _text(value: str) -> str:
+    value = _ILLEGAL_XML.sub("\ufffd", value)
+    if len(value) > MAX_CELL_CHARS:
+        warnings.warn(f"a cell of {len(value)} characters was cut to Excel's limit of {MAX_CELL_CHARS}",
+                      stacklevel=4)
+        value = value[:MAX_CELL_CHARS - 1] + "…"
+    return value
+
+
+def _cell_value(value: Any) -> Any:
+    """A Python value openpyxl can write: numbers, bools and naive dates as they are, the rest as text."""
+    if _is_missing(value):
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # numpy scalars
+        try:
+            value = value.item()
+        except (AttributeError, ValueError):
+            pass
+    if isinstance(value, bool) or isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return None if math.isinf(value) or math.isnan(value) else value
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, (datetime, time)) and value.tzinfo is not None:
+        return value.isoformat()  # openpyxl cannot store time zones
+    if isinstance(value, (datetime, date, time)):
+        return value
+    if isinstance(value, (list, tuple, dict, set)):
+        value = json.dumps(sorted(value) if isinstance(value, set) else value, ensure_ascii=False, default=str)
+    elif isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    return _text(str(value))
+
+
+# -- XLSX ------------------------------------------------------------------------------------------
+
+def _xlsx_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook(write_only=True)
+    bold = Font(bold=True)
+    for sheet_name, frame in zip(sheet_names(list(tables)), tables.values()):
+        frame = _flat(frame)
+        sheet = book.create_sheet(sheet_name)
+        headers = [_text(str(c)) for c in frame.columns]
+        for i, header in enumerate(headers, start=1):
+            sample = [len(str(v)) for v in frame.iloc[:200, i - 1].tolist()] if len(frame) else []
+            width = min(60, max([len(header), *sample, 6]) + 2)
+            sheet.column_dimensions[get_column_letter(i)].width = width
+        sheet.freeze_panes = "A2"
+        if headers and len(frame):
+            sheet.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{len(frame) + 1}"
+        row = []
+        for header in headers:
+            cell = WriteOnlyCell(sheet, value=header)
+            cell.data_type = "s"
+            cell.font = bold
+            row.append(cell)
+        sheet.append(row)
+        for values in frame.itertuples(index=False, name=None):
+            row = []
+            for value in values:
+                value = _cell_value(value)
+                if isinstance(value, str):
+                    cell = WriteOnlyCell(sheet, value=value)
+                    cell.data_type = "s"  # text, never a formula, whatever it starts with
+                    row.append(cell)
+                else:
+                    row.append(value)
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _write(path: Path, payload: bytes) -> Path:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        replace_atomic(path, payload)
+    except OSError as err:
+        raise ExportError(Errors.E450.format(path=path, detail=err.strerror or err)) from None
+    return path
+
+
+def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """Write ``tables`` (name -> DataFrame) to one workbook, one sheet per table, in dict order.
+
+    Sheet names are made valid and unique (see ``sheet_names``); the header row is bold and frozen,
+    with a filter. Text cells are always stored as text, so corpus text cannot become a formula.
+    Written atomically: the old file stays intact if anything fails.
+    """
+    tables = _check_tables(tables)
+    path = Path(path)
+    return _write(path, _xlsx_bytes(tables))
+
+
+# -- CSV -------------------------------------------------------------------------------------------
+
+def escape_formula(value: Any) -> Any:
+    """Prefix text that a spreadsheet would run as a formula with an apostrophe (OWASP's advice)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def _csv_bytes(frame: pd.DataFrame, escape_formulas: bool, encoding: str) -> bytes:
+    frame = _flat(frame)
+    if escape_formulas:
+        frame = frame.copy()
+        for i, dtype in enumerate(frame.dtypes):
+            if dtype == object or pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+                frame.isetitem(i, frame.iloc[:, i].astype(object).map(escape_formula))
+        frame.columns = [escape_formula(str(c)) for c in frame.columns]
+    return frame.to_csv(index=False, lineterminator="\n").encode(encoding)
+
+
+def write_csvs(tables: Mapping[str, pd.DataFrame], folder: str | Path, *, escape_formulas: bool = True,
+               encoding: str = "utf-8") -> dict[str, Path]:
+    """Write each table to ``folder/<name>.csv`` (names made safe and unique); returns name -> path.
+
+    With ``escape_formulas`` (the default) text starting with = + - @ gets a leading apostrophe, so a
+    spreadsheet shows it instead of running it; pass False for files only programs will read.
+    Use ``encoding="utf-8-sig"`` for Excel on Windows to recognise UTF-8. Each file is written atomically.
+    """
+    tables = _check_tables(tables)
+    folder = Path(folder)
+    out: dict[str, Path] = {}
+    for (name, frame), file_name in zip(tables.items(), file_names(list(tables))):
+        out[name] = _write(folder / file_name, _csv_bytes(frame, escape_formulas, encoding))
+    return out
