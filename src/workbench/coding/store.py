@@ -346,9 +346,10 @@ class CodingStore:
         return codings_frame(self.all(coder=coder, status=status))
 
     def queue(self) -> list[Coding]:
-        """Pending suggestions to review, highest score first (unscored last, then oldest first)."""
+        """Pending suggestions to review, highest score first (unscored last); equal scores in document order."""
         pending = self.all(status="pending")
-        return sorted(pending, key=lambda c: (c.score is None, -(c.score or 0.0)))
+        return sorted(pending, key=lambda c: (c.score is None, -(c.score or 0.0), c.doc_id, c.start_char,
+                                              c.end_char, c.codes))
 
     def coders(self) -> list[str]:
         """Coders with a file in the folder."""
