@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export WORKBENCH_CACHE_DIR ?= $(CURDIR)/.cache/workbench
 
-.PHONY: setup demo test unit notebooks lab clean bench
+.PHONY: setup demo test unit notebooks lab dashboard clean bench
 
 setup: $(STAMP)
 
@@ -23,9 +23,10 @@ $(STAMP): pyproject.toml constraints.txt
 demo: setup
 	$(BIN)/workbench analyse $(CORPUS) --out $(OUT)
 	@echo
-	@echo "Outputs are in $(OUT)/: segments.csv, phrases.csv, phrase_occurrences.csv, family_variants.csv,"
-	@echo "themes.csv, segment_themes.csv, theme_quotes.csv, keyness.csv and manifest.json."
-	@echo "Explore interactively: 'make lab', then open notebooks/01_corpus.ipynb, 02_phrases.ipynb or 03_themes.ipynb."
+	@echo "Outputs are in $(OUT)/: report.html (open it in a browser), the tables as CSV and tables.xlsx,"
+	@echo "project.qdpx and codebook.qdc (REFI-QDA, for NVivo, ATLAS.ti, MAXQDA, QualCoder) and manifest.json."
+	@echo "Check them: .venv/bin/workbench verify $(OUT)"
+	@echo "Explore: 'make lab' (notebooks 01-04) or 'make dashboard' (for a room)."
 
 test: setup
 	$(BIN)/python -m pytest tests
@@ -39,6 +40,9 @@ notebooks: setup
 
 lab: setup
 	$(BIN)/jupyter lab notebooks
+
+dashboard: setup
+	$(BIN)/voila notebooks/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --theme=light
 
 clean:
 	rm -rf $(VENV) .cache reports
