@@ -4,8 +4,10 @@ One bad file never sinks the corpus: it becomes a LoadProblem with its path and 
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from pathlib import Path
 
 from ..errors import ConfigError, CorpusError, Errors, FileReadError, Warnings
@@ -17,6 +19,12 @@ from .text import is_blank
 
 DEFAULT_MAX_FILE_MB = 50.0
 _IGNORED_NAMES = {METADATA_FILE, "Thumbs.db", "desktop.ini"}
+
+
+def display_path(name: str) -> str:
+    """A file name as valid text: bytes that are not UTF-8 (which the OS hands over as lone
+    surrogates) are written as ``\\xNN``, so ids print, hash and export everywhere."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _is_within(path: str, folder: str) -> bool:
@@ -41,8 +49,8 @@ def _walk(root: Path, problems: list[LoadProblem]) -> list[Path]:
             if full.is_symlink():
                 real = os.path.realpath(full)
                 if _is_within(here_real, real):
-                    rel = full.relative_to(root).as_posix()
-                    problems.append(LoadProblem(rel, "E011", Errors.E011.format(path=rel, target=real)))
+                    rel = display_path(full.relative_to(root).as_posix())
+                    problems.append(LoadProblem(rel, "E011", Errors.E011.format(path=rel, target=display_path(real))))
                     continue
                 if _is_within(real, root_real) or real in followed:
                     continue
@@ -54,6 +62,14 @@ def _walk(root: Path, problems: list[LoadProblem]) -> list[Path]:
                 continue
             files.append(Path(dirpath) / name)
     return files
+
+
+def _is_link_loop(path: Path) -> bool:
+    try:
+        os.stat(path)
+    except OSError as err:
+        return err.errno == errno.ELOOP
+    return False
 
 
 def _problem(rel: str, message: str) -> LoadProblem:
@@ -70,11 +86,20 @@ def read_document(path: Path, rel: str, max_file_mb: float = DEFAULT_MAX_FILE_MB
                                                supported=", ".join(sorted(READERS))))
     try:
         if path.is_symlink() and not path.exists():
+            if _is_link_loop(path):
+                raise FileReadError(Errors.E011.format(path=rel, target=display_path(os.readlink(path))))
             raise FileReadError(Errors.E012.format(path=rel, detail="it is a link to a file that does not exist"))
-        size = path.stat().st_size
-        if size > max_file_mb * 1024 * 1024:
-            raise FileReadError(Errors.E004.format(path=rel, size_mb=size / 1024 / 1024, limit_mb=max_file_mb))
-        data = path.read_bytes()
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a pipe or device would block or never end
+            raise FileReadError(Errors.E012.format(path=rel, detail="it is not a regular file (a pipe, device "
+                                                   "or socket)"))
+        limit = int(max_file_mb * 1024 * 1024)
+        if info.st_size > limit:
+            raise FileReadError(Errors.E004.format(path=rel, size_mb=info.st_size / 1024 / 1024, limit_mb=max_file_mb))
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # the size on disk may be wrong (/proc) or growing
+        if len(data) > limit:
+            raise FileReadError(Errors.E004.format(path=rel, size_mb=len(data) / 1024 / 1024, limit_mb=max_file_mb))
     except OSError as err:
         raise FileReadError(Errors.E012.format(path=rel, detail=err.strerror or err)) from None
     if not data.strip():
@@ -88,7 +113,8 @@ def read_document(path: Path, rel: str, max_file_mb: float = DEFAULT_MAX_FILE_MB
     attributes = {k: v for k, v in result.metadata.items() if k not in ("title", "kind", "date")}
     return Document(
         doc_id=rel, text=result.text, kind=kind, source_format=result.source_format,
-        title=result.title or path.stem, date=str(result.metadata["date"]) if result.metadata.get("date") else None,
+        title=result.title or display_path(path.stem),
+        date=str(result.metadata["date"]) if result.metadata.get("date") else None,
         attributes=attributes, speaker_roles=dict(result.speaker_roles), blocks=result.blocks,
         sha256=hashlib.sha256(data).hexdigest(), encoding=result.encoding,
     )
@@ -121,7 +147,7 @@ def load_corpus(path: str | os.PathLike, *, unit: str = "auto", max_turn_words: 
     metadata, metadata_hash = read_metadata(root)
     documents: list[Document] = []
     for file in _walk(root, problems):
-        rel = file.relative_to(root).as_posix()
+        rel = display_path(file.relative_to(root).as_posix())
         try:
             doc = read_document(file, rel, max_file_mb)
         except FileReadError as err:

@@ -14,7 +14,9 @@ from .model import CONTENT_BLOCKS, Document, Segment
 UNITS = ("auto", "turn", "paragraph", "sentence")
 _ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "prof", "st", "e.g", "i.e", "etc", "vs", "no", "cf", "approx",
                   "dept", "fig", "jr", "sr", "mt", "p", "pp"}
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Ý])|\n\s*\n")
+# The look-behind makes a run of punctuation start a match only at its first mark, so a run of
+# thousands of dots is tried once, not once per dot (which took quadratic time).
+_SENTENCE_END = re.compile(r"(?<![.!?…])[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Ý])|\n\s*\n")
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -25,7 +25,8 @@ def check_zip(data: bytes) -> str | None:
                 return f"the archive would expand to {total / 1e6:.0f} MB (a decompression bomb?)"
             for info in infos:
                 name = info.filename
-                if name.startswith(("/", "\\")) or ".." in name.replace("\\", "/").split("/"):
+                parts = name.replace("\\", "/").split("/")
+                if name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]:  # 'C:/...' too
                     return f"the archive has an unsafe member path '{name}'"
             bad = zf.testzip()
             if bad is not None:

@@ -15,8 +15,9 @@ from ..text import decode_bytes
 from .base import ReadResult, TextBuilder
 
 _VTT_TIME = re.compile(r"^\s*((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})\s+-->\s+((?:\d+:)?\d{1,2}:\d{2}[.,]\d{1,3})")
-_VOICE = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+([^>]+)>")
-_TAG = re.compile(r"</?[^>\n]*>")
+# Neither pattern may run past the next '<': text of thousands of '<' would take quadratic time.
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)?[ \t]+([^<>]+)>")
+_TAG = re.compile(r"</?[^<>\n]*>")
 _SPEAKERLESS_WORDS = 120  # a run of cues without speakers is cut into paragraphs of about this size
 
 
@@ -40,7 +41,9 @@ def _clock(stamp: str) -> str:
 def _cue_text(lines: list[str]) -> tuple[str | None, str]:
     raw = " ".join(line.strip() for line in lines if line.strip())
     voice = _VOICE.search(raw)
-    speaker = voice.group(1).strip() if voice else None
+    speaker = None
+    if voice:  # one line of plain text, however the tag was written
+        speaker = re.sub(r"\s+", " ", html.unescape(voice.group(1))).strip() or None
     text = html.unescape(_TAG.sub("", raw))
     text = re.sub(r"\s+", " ", text).strip()
     if speaker is None:

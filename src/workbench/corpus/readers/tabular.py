@@ -15,6 +15,9 @@ TEXT_COLUMNS = ("text", "utterance", "transcript", "content", "speech", "turn", 
 SPEAKER_COLUMNS = ("speaker", "name", "participant", "who", "speaker name", "speaker_name")
 TIME_COLUMNS = ("timestamp", "time", "start", "start time", "start_time", "timecode")
 ROLE_COLUMNS = ("role", "speaker role", "speaker_role")
+# Cells (rows x columns, gaps included) the first sheet may span: a tiny .xlsx whose one cell sits at
+# XFD1048576 would otherwise be laid out as a table of 17 billion cells and exhaust memory.
+MAX_SHEET_CELLS = 2_000_000
 
 
 def _pick(columns: list[str], names: tuple[str, ...]) -> str | None:
@@ -60,8 +63,33 @@ def read_csv(data: bytes, path: str) -> ReadResult:
     return result
 
 
+def _sheet_too_large(data: bytes) -> str | None:
+    """A reason the first sheet is too large to lay out as a table, or None. Stops early."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
+    try:
+        sheet = book.worksheets[0]
+        sheet.reset_dimensions()  # the declared size may lie; count what is really there
+        rows = width = 0
+        for row in sheet.iter_rows(values_only=True):
+            rows, width = rows + 1, max(width, len(row))
+            if rows * width > MAX_SHEET_CELLS:
+                return (f"its first sheet spans more than {MAX_SHEET_CELLS:,} cells (at least {rows:,} rows x "
+                        f"{width:,} columns); a transcript table needs far fewer")
+    finally:
+        book.close()
+    return None
+
+
 def read_xlsx(data: bytes, path: str) -> ReadResult:
     reason = check_zip(data)
+    if reason:
+        raise FileReadError(Errors.E010.format(path=path, detail=reason))
+    try:
+        reason = _sheet_too_large(data)
+    except Exception as err:
+        raise FileReadError(Errors.E010.format(path=path, detail=f"{type(err).__name__}: {err}")) from None
     if reason:
         raise FileReadError(Errors.E010.format(path=path, detail=reason))
     try:
