@@ -6,6 +6,7 @@ import json
 import threading
 from collections import namedtuple
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,23 +26,8 @@ Rose: Someone typed <script>alert("x")</script> & <b>bold</b> into the form.
 
 Dev Patel: I'll take that back to the board next week.
 """
-BLOG = """---
-title: Notes from the library
-kind: blog
----
-# Notes
-
-We met on Tuesday in the library and talked about the new leaflet.
-
-## What gets in the way
-
-- Meetings are always in working hours, so carers can't come.
-- The papers are full of acronyms.
-
-## What helped
-
-- Paying people a proper hourly rate, the same as staff.
-"""
+# A blog with a barrier list and an enabler list, shared with the barrier tests.
+BLOG = (Path(__file__).resolve().parents[1] / "data" / "barrier_blog.md").read_text(encoding="utf-8")
 FILES = {"workshop.txt": TRANSCRIPT, "blog.md": BLOG}
 # A codebook of our own, so these tests do not change when the shipped codebook does.
 CODEBOOK = """codes:

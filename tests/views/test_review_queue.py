@@ -20,23 +20,8 @@ Dev Patel: The papers are full of acronyms like <script>alert(1)</script> & ICS.
 
 Rose: They paid us in vouchers, months late.
 """
-BLOG = """---
-title: Notes from the library
-kind: blog
----
-# Notes
-
-We met on Tuesday in the library and talked about the new leaflet.
-
-## What gets in the way
-
-- Meetings are always in working hours, so carers can't come.
-- The papers are full of acronyms.
-
-## What helped
-
-- Paying people a proper hourly rate, the same as staff.
-"""
+# A blog with a barrier list and an enabler list, shared with the barrier tests.
+BLOG = (Path(__file__).resolve().parents[1] / "data" / "barrier_blog.md").read_text(encoding="utf-8")
 # The cache named when the tests were started (read before conftest gives each test a throwaway one), so the
 # detectors' embeddings are reused across runs; content-keyed, and a bad entry is rebuilt, never trusted.
 SHARED_CACHE = os.environ.get("WORKBENCH_CACHE_DIR")
