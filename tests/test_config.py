@@ -180,3 +180,27 @@ def test_families_file_is_resolved_next_to_the_config_file(tmp_path, monkeypatch
     monkeypatch.chdir(tmp_path)
     config = load_config(folder / "analysis.toml")
     assert config.phrases.families_file == str((folder / "fam.yml").resolve())
+
+
+def test_fast_profile_presets_can_be_overridden_and_round_trip():
+    from workbench.config import Config
+
+    config = Config.from_dict({"profile": "fast", "themes": {"stability_runs": 2}})
+    assert config.profile == "fast"
+    assert config.annotate.components[-1] == "senter" and "parser" not in config.annotate.components
+    assert config.themes.embedding == "static" and config.barriers.embedding == "static"
+    assert config.themes.stability_runs == 2  # the file wins over the preset
+    again = Config.from_dict(config.to_dict())  # as verify reads it back from a manifest
+    assert again.to_dict() == config.to_dict()
+    other = Config.from_dict({"profile": "fast"})
+    other.annotate.components.append("ner")
+    assert "ner" not in Config.from_dict({"profile": "fast"}).annotate.components
+
+
+def test_unknown_profile_is_a_numbered_error():
+    import pytest as _pytest
+    from workbench.config import Config
+    from workbench.errors import ConfigError
+
+    with _pytest.raises(ConfigError, match=r"^\[E152\].*profile.*fast"):
+        Config.from_dict({"profile": "turbo"})

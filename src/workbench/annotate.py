@@ -64,6 +64,9 @@ def load_pipeline(model: str | None = None, components: Sequence[str] = DEFAULT_
     if nlp is None:
         raise AnnotationError(Errors.E100.format(tried=", ".join(tried)))
     wanted = with_requirements(components)
+    for name in wanted:
+        if name in nlp.disabled:  # e.g. "senter": shipped disabled, a fast alternative to the parser
+            nlp.enable_pipe(name)
     missing = [c for c in wanted if c not in nlp.component_names]
     if missing:
         raise AnnotationError(Errors.E101.format(model=nlp.meta.get("name"), missing=", ".join(missing),

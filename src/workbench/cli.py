@@ -1,4 +1,5 @@
-"""The ``workbench`` command line: ``corpus info``, ``analyse`` and ``kwic``.
+"""The ``workbench`` command line: ``corpus info``, ``analyse``, ``verify``, ``kwic``, ``agreement``,
+``merge-codings`` and ``pseudonymise``.
 
 Errors meant for the user print their numbered message and exit with status 1; ``--debug``
 shows the traceback of unexpected errors.
@@ -124,6 +125,88 @@ def cmd_kwic(args: argparse.Namespace) -> int:
     return 0
 
 
+def _codings_folder(path: Path) -> Path:
+    """PATH may be a corpus folder (codings in ``.workbench/codings``) or the codings folder itself."""
+    inner = path / ".workbench" / "codings"
+    return inner if inner.is_dir() else path
+
+
+def cmd_agreement(args: argparse.Namespace) -> int:
+    from .coding import CodingStore, agreement
+    from .errors import Errors
+
+    path = Path(args.path)
+    if not path.is_dir():
+        raise WorkbenchError(Errors.E419.format(path=path))
+    store = CodingStore(_codings_folder(path)).load()
+    table = agreement(store.frame(), args.coders[0], args.coders[1],
+                      status=None if args.all_statuses else "accepted")
+    if args.csv:
+        table.to_csv(args.csv, index=False)
+    shown = table.assign(agree_percent=table["agree_percent"].round(1), kappa=table["kappa"].round(3),
+                         alpha=table["alpha"].round(3))
+    print(f"Agreement between {args.coders[0]} and {args.coders[1]} (units: segments; "
+          f"{'all' if args.all_statuses else 'accepted'} codings in {store.folder})\n")
+    print(_table(shown, max_width=80))
+    return 0
+
+
+def cmd_merge_codings(args: argparse.Namespace) -> int:
+    from .coding import CodingStore
+
+    counts = CodingStore.merge(_codings_folder(Path(args.a)), _codings_folder(Path(args.b)), args.out)
+    print(f"Merged {counts['a']} + {counts['b']} codings ({counts['both']} in both, {counts['conflicts']} "
+          f"edited differently: the later edit kept) into {args.out}: {counts['total_in_out']} codings.")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .verify import verify
+
+    result = verify(args.dir, corpus_path=args.corpus, fresh=args.fresh, keep=args.keep,
+                    progress=not args.no_progress)
+    print(f"Re-ran the analysis recorded in {Path(args.dir) / 'manifest.json'}\n")
+    print(_table(result.tables, max_width=120))
+    if result.changed_inputs:
+        print(f"\nInput files that changed since the recorded run ({len(result.changed_inputs)}):")
+        for name in result.changed_inputs:
+            print(f"  {name}")
+    if result.package_differences:
+        print("\nPackage versions that differ from the recorded run (recorded -> now):")
+        for name, (then, now) in result.package_differences.items():
+            print(f"  {name}: {then or '(none)'} -> {now or '(none)'}")
+    differing = (result.tables["status"] == "differs").sum()
+    if result.matched:
+        print(f"\nMATCH: all {len(result.tables)} tables are the same.")
+        return 0
+    print(f"\nDIFFERENT: {differing} of {len(result.tables)} tables differ.", file=sys.stderr)
+    return 1
+
+
+def cmd_pseudonymise(args: argparse.Namespace) -> int:
+    from .privacy import pseudonymise_folder
+
+    config = _config_from(args)
+    report = pseudonymise_folder(args.path, args.out, key_path=args.key, names_file=args.names,
+                                 entities=not args.no_entities, roles=not args.no_roles,
+                                 emails=not args.keep_emails, phones=not args.keep_phones,
+                                 unit=config.corpus.unit, max_turn_words=config.corpus.max_turn_words,
+                                 overwrite=args.overwrite)
+    print(f"Wrote a pseudonymised copy of {args.path} to {report.out_dir}: {len(report.files)} files.")
+    print(f"The key (who became whom) is in {report.key_path}. Keep it safe and do not share it with the copy.")
+    if report.names is not None and len(report.names):
+        print(f"\n{len(report.names)} names replaced:")
+        print(_table(report.names.drop(columns=[c for c in ("name",) if c in report.names]), max_width=40))
+    if report.review is not None and len(report.review):
+        print("\nNames that are also common words and were kept in these places (check them):")
+        print(_table(report.review, max_width=80))
+    if not report.ok:
+        print("\nThe check of the copy found problems:", file=sys.stderr)
+        print(_table(report.problems, max_width=200), file=sys.stderr)
+        return 1
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="workbench", description="Qualitative analysis workbench.")
     parser.add_argument("--version", action="version", version=f"workbench {__version__}")
@@ -167,6 +250,42 @@ def build_parser() -> argparse.ArgumentParser:
     kwic.add_argument("--config", help="analysis config (TOML)")
     kwic.add_argument("--cache-dir", help="annotation cache folder")
     kwic.set_defaults(func=cmd_kwic, unit=None, max_file_mb=None, strict=False)
+
+    agree = commands.add_parser("agreement", help="inter-coder agreement (Cohen's kappa, Krippendorff's alpha)")
+    agree.add_argument("path", help="a corpus folder (codings in .workbench/codings) or a codings folder")
+    agree.add_argument("--coders", nargs=2, required=True, metavar=("A", "B"), help="the two coders to compare")
+    agree.add_argument("--all-statuses", action="store_true",
+                       help="count pending and rejected suggestions too (default: accepted codings only)")
+    agree.add_argument("--csv", help="also write the table to this CSV file")
+    agree.set_defaults(func=cmd_agreement)
+
+    merge = commands.add_parser("merge-codings", help="merge two coders' codings (nothing is dropped)")
+    merge.add_argument("a", help="a corpus folder, codings folder or coder file")
+    merge.add_argument("b", help="another one")
+    merge.add_argument("--out", required=True, help="folder (one file per coder) or a .json file")
+    merge.set_defaults(func=cmd_merge_codings)
+
+    check = commands.add_parser("verify", help="re-run a recorded analysis and compare every table")
+    check.add_argument("dir", help="output folder of 'workbench analyse' (with manifest.json)")
+    check.add_argument("--corpus", help="the corpus folder, if not where the manifest says")
+    check.add_argument("--fresh", action="store_true", help="annotate and embed again in an empty cache")
+    check.add_argument("--keep", help="write the re-run's outputs here (default: a temporary folder)")
+    check.add_argument("--no-progress", action="store_true", help="no progress bars")
+    check.set_defaults(func=cmd_verify)
+
+    pseudo = commands.add_parser("pseudonymise", aliases=["pseudonymize"],
+                                 help="a copy of the corpus with names, e-mails and phone numbers replaced")
+    corpus_options(pseudo)
+    pseudo.add_argument("--out", required=True, help="folder for the pseudonymised copy (new or empty)")
+    pseudo.add_argument("--key", help="key file (real name -> pseudonym); kept outside the copy. "
+                                      "An existing key is extended, so pseudonyms stay the same across runs")
+    pseudo.add_argument("--names", help="a text file of extra names to replace, one per line (Name=role allowed)")
+    pseudo.add_argument("--no-entities", action="store_true", help="do not use spaCy's PERSON entities")
+    pseudo.add_argument("--no-roles", action="store_true", help="'Participant N' for everyone, not 'Carer N'")
+    pseudo.add_argument("--keep-emails", action="store_true", help="leave e-mail addresses")
+    pseudo.add_argument("--keep-phones", action="store_true", help="leave phone numbers")
+    pseudo.add_argument("--overwrite", action="store_true", help="replace an earlier pseudonymised copy")
+    pseudo.set_defaults(func=cmd_pseudonymise)
     return parser
 
 

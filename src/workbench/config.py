@@ -1,6 +1,6 @@
 """Analysis configuration: defaults, loading from TOML, and a fingerprint for caches and manifests.
 
-Example ``analysis.toml``::
+Example ``analysis.toml`` (``profile = "fast"`` first line: presets for large corpora, see PROFILES)::
 
     [corpus]
     unit = "auto"          # auto | turn | paragraph | sentence
@@ -27,9 +27,26 @@ Example ``analysis.toml``::
     [keyness]
     group_by = "kind"        # a document attribute, or speaker_role
     target = "transcript"    # optional when the attribute has two values
+
+    [themes]
+    embedding = "minilm"     # minilm | static | a local model folder
+    seed = 42
+
+    [barriers]
+    unit = "sentence"        # sentence | segment
+    threshold = 0.5
+
+    [coding]
+    codebook_file = "my-codebook.yml"   # optional; default: the shipped co-production codebook
+    folder = "codings"                  # optional; default: <corpus>/.workbench/codings
+
+    [privacy]
+    pseudonymise_report = true          # names in report.html become "Carer 1", "Participant 2", ...
+    names_file = "names.txt"            # optional: more names to replace, one per line
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import tomllib
@@ -93,6 +110,39 @@ class KeynessConfig:
 
 
 @dataclass
+class BarriersConfig:
+    enabled: bool = True
+    unit: str = "sentence"             # sentence | segment
+    threshold: float = 0.5             # a hit needs at least this score
+    embedding: str = "minilm"          # minilm | static | a local model folder
+
+
+@dataclass
+class CodingConfig:
+    codebook_file: str | None = None   # YAML codebook; default: the shipped co-production codebook
+    folder: str | None = None          # where codings are kept; default: <corpus>/.workbench/codings
+
+
+@dataclass
+class PrivacyConfig:
+    pseudonymise_report: bool = False  # replace names (speakers, people, listed names) in report.html
+    names_file: str | None = None      # extra names to replace, one per line
+    key_file: str | None = None        # an existing key, so pseudonyms stay the same as in a shared copy
+
+
+# Presets chosen with ``profile = "fast"`` at the top of analysis.toml; keys set in the file still win.
+PROFILES: dict[str, dict[str, dict[str, Any]]] = {
+    "default": {},
+    "fast": {  # for large corpora (hundreds of transcripts): no parser or NER, static embeddings
+        "annotate": {"components": ["tok2vec", "tagger", "attribute_ruler", "lemmatizer", "senter"],
+                     "n_process": 2, "batch_size": 256},
+        "themes": {"embedding": "static", "stability_runs": 1},
+        "barriers": {"embedding": "static"},
+    },
+}
+
+
+@dataclass
 class Config:
     """The whole resolved configuration of one analysis run."""
 
@@ -102,6 +152,10 @@ class Config:
     phrases: PhrasesConfig = field(default_factory=PhrasesConfig)
     keyness: KeynessConfig = field(default_factory=KeynessConfig)
     themes: ThemesConfig = field(default_factory=ThemesConfig)
+    barriers: BarriersConfig = field(default_factory=BarriersConfig)
+    coding: CodingConfig = field(default_factory=CodingConfig)
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    profile: str = "default"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -113,6 +167,15 @@ class Config:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Config":
         config = cls()
+        data = dict(data)
+        profile = data.pop("profile", "default")
+        if profile not in PROFILES:
+            raise ConfigError(Errors.E152.format(section="top level", key="profile", value=profile,
+                                                 detail=f"use one of {', '.join(PROFILES)}"))
+        config.profile = profile
+        for section_name, values in PROFILES[profile].items():
+            for key, value in values.items():
+                setattr(getattr(config, section_name), key, copy.deepcopy(value))
         for section_name, values in data.items():
             section = getattr(config, section_name, None)
             if section is None or not isinstance(values, dict):
@@ -137,6 +200,12 @@ class Config:
             raise ConfigError(Errors.E152.format(section="phrases", key="min_n/max_n",
                                                  value=(self.phrases.min_n, self.phrases.max_n),
                                                  detail="use 2 <= min_n <= max_n <= 8"))
+        if self.barriers.unit not in ("sentence", "segment"):
+            raise ConfigError(Errors.E152.format(section="barriers", key="unit", value=self.barriers.unit,
+                                                 detail="use sentence or segment"))
+        if not 0 < self.barriers.threshold <= 1:
+            raise ConfigError(Errors.E152.format(section="barriers", key="threshold", value=self.barriers.threshold,
+                                                 detail="use a number above 0 and at most 1"))
         for section, key, value in (("corpus", "max_turn_words", self.corpus.max_turn_words),
                                     ("phrases", "min_count", self.phrases.min_count),
                                     ("keyness", "min_count", self.keyness.min_count),
@@ -149,7 +218,8 @@ class Config:
 
 
 _OPTIONAL_STRINGS = {("annotate", "model"), ("phrases", "families_file"), ("keyness", "target"),
-                     ("keyness", "reference"), ("themes", "guided_file")}
+                     ("keyness", "reference"), ("themes", "guided_file"), ("coding", "codebook_file"),
+                     ("coding", "folder"), ("privacy", "names_file"), ("privacy", "key_file")}
 _OPTIONAL_INTS = {("themes", "n_themes")}
 
 
@@ -194,7 +264,8 @@ def load_config(path: str | Path | None) -> Config:
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(Errors.E150.format(path=path, detail=err)) from None
     config = Config.from_dict(data)
-    for section, key in (("phrases", "families_file"), ("themes", "guided_file")):
+    for section, key in (("phrases", "families_file"), ("themes", "guided_file"), ("coding", "codebook_file"),
+                         ("coding", "folder"), ("privacy", "names_file"), ("privacy", "key_file")):
         value = getattr(getattr(config, section), key)
         if value and not Path(value).is_absolute():  # relative to the config file, not the shell
             setattr(getattr(config, section), key, str((Path(path).parent / value).resolve()))

@@ -38,6 +38,7 @@ def build_manifest(corpus: Corpus, config: dict[str, Any], *, models: dict[str, 
         "command": command if command is not None else sys.argv,
         "corpus": {
             "path": corpus.root,
+            "absolute_path": str(Path(corpus.root).resolve()),
             "files": corpus.file_hashes(),
             "documents": len(corpus.documents),
             "segments": len(corpus.segments),

@@ -1,6 +1,7 @@
 """The facade: a corpus, its config and its results in one place. The CLI and notebooks call this."""
 from __future__ import annotations
 
+import json
 import time
 from contextlib import contextmanager
 from functools import cached_property
@@ -26,6 +27,8 @@ from .errors import CorpusError, Errors, WorkbenchError
 from .manifest import build_manifest, write_json_atomic
 
 
+CODE_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "code", "coder", "source",
+                "reviewed_by", "memo", "text", "coding_id"]
 THEME_CSV_COLUMNS = ["theme_id", "label", "keywords", "size", "doc_count", "stability", "representative"]
 # Phrases match on lemmas and families on parts of speech; these are always loaded.
 ANALYSIS_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
@@ -36,7 +39,7 @@ class Workbench:
 
     def __init__(self, corpus_path: str | Path, config: Config | None = None, *, strict: bool = False,
                  cache_dir: str | Path | None = None, progress: bool = True,
-                 models_dir: str | Path | None = None):
+                 models_dir: str | Path | None = None, reuse_models: bool = True):
         self.corpus_path = Path(corpus_path)
         self.config = config or Config()
         self.strict = strict
@@ -44,6 +47,7 @@ class Workbench:
         self.progress = progress
         self.timings: dict[str, float] = {}
         self._models_dir = Path(models_dir) if models_dir else None
+        self.reuse_models = reuse_models  # False: fit themes again even if a saved model fits
 
     @contextmanager
     def _timed(self, step: str) -> Iterator[None]:
@@ -139,11 +143,49 @@ class Workbench:
 
         return Curation(self.themes_dir / "curation.json").load()
 
+    def themes_fingerprint(self) -> dict:
+        """What fitted themes depend on: the corpus files, the settings that shape them, the user's
+        curation and the workbench version. A saved model with the same fingerprint is reused."""
+        import hashlib
+        import json
+
+        from . import __version__
+
+        sections = {name: getattr(self.config, name).__dict__ for name in ("corpus", "annotate", "analysis", "themes")}
+        curation = self.themes_dir / "curation.json"
+        return {"settings": hashlib.sha256(json.dumps(sections, sort_keys=True, default=str).encode()).hexdigest()[:16],
+                "corpus": self.corpus.file_hashes(),
+                "curation": hashlib.sha256(curation.read_bytes()).hexdigest()[:16] if curation.exists() else "",
+                "workbench": __version__}
+
+    def _saved_themes(self):
+        """The saved model if it was fitted on this corpus with these settings and curation, else None."""
+        from .analysis.themes import ThemeModel
+
+        folder = self.themes_dir / "model"
+        if not self.reuse_models or not (folder / "model.json").exists():
+            return None
+        try:
+            model = ThemeModel.load(folder, self.corpus)
+        except (WorkbenchError, OSError, ValueError, KeyError):
+            return None  # stale or damaged: fit again (and overwrite it)
+        if model.fingerprint_ != self.themes_fingerprint():
+            return None
+        model.from_cache_ = True
+        pending = folder / "curation_pending.json"
+        self.curation_pending_ = json.loads(pending.read_text(encoding="utf-8")) if pending.exists() else []
+        return model
+
     @cached_property
     def themes(self):
-        """Themes fitted (deterministically), scored for stability, curated, and saved."""
+        """Themes fitted (deterministically), scored for stability, curated, and saved; reused from the
+        saved model when nothing they depend on has changed."""
         from .analysis.themes import ThemeModel, load_guided_themes
 
+        with self._timed("themes"):
+            saved = self._saved_themes()
+        if saved is not None:
+            return saved
         cfg = self.config.themes
         tokens = self.tokens
         with self._timed("themes"):
@@ -160,6 +202,17 @@ class Workbench:
         self._curate_and_save(model)
         return model
 
+    def _fitted_themes(self):
+        """The themes with everything curation needs (a model reused from disk is fitted again once)."""
+        if getattr(self.__dict__.get("themes"), "from_cache_", False):
+            del self.__dict__["themes"]
+            reuse, self.reuse_models = self.reuse_models, False
+            try:
+                return self.themes
+            finally:
+                self.reuse_models = reuse
+        return self.themes
+
     def _curate_and_save(self, model) -> None:
         """Apply the saved curation to the fitted (uncurated) themes, score stability, save."""
         from .analysis.theme_curation import apply_curation
@@ -172,7 +225,7 @@ class Workbench:
             result = apply_curation(base, labels, self.curation.ops, model.embeddings_, seed=model.seed)
             topics = result.assignments["theme_id"].to_numpy()
             labels = {k: v for k, v in result.labels.items() if model.base_labels_.get(k) != v}
-            self.curation_pending_ = result.pending
+            self.curation_pending_ = [f"{op.op} {op.themes}: {why}" for op, why in result.pending]
         else:
             labels = {}
         model.reassign(self.tokens, topics, labels)
@@ -180,8 +233,8 @@ class Workbench:
             # 1 = found again with the same members in every refit with another seed.
             scores = stability_scores(model.assignments_["theme_id"].to_numpy(), model.refits_)
             model.themes_["stability"] = [round(scores.get(int(t), 0.0), 3) for t in model.themes_["theme_id"]]
-        model.save(self.themes_dir / "model", fingerprint={"config": self.config.fingerprint(),
-                                                          "corpus": self.corpus.file_hashes()})
+        folder = model.save(self.themes_dir / "model", fingerprint=self.themes_fingerprint())
+        write_json_atomic(folder / "curation_pending.json", self.curation_pending_)
 
     def _themes_or_skip(self):
         """The themes, or None when the corpus is too small for them (the rest of the analysis goes on)."""
@@ -196,7 +249,7 @@ class Workbench:
     def reapply_curation(self):
         """After a rename, merge or split: themes again from the fit plus every saved step.
         Returns (themes, assignments, quotes) for views."""
-        model = self.themes
+        model = self._fitted_themes()
         self._curate_and_save(model)
         return model.themes_, model.assignments_, model.quotes_
 
@@ -206,6 +259,107 @@ class Workbench:
         self.__dict__.pop("themes", None)
         model = self.themes
         return model.themes_, model.assignments_, model.quotes_
+
+    # -- barriers, enablers and coding -------------------------------------------------------------
+    @cached_property
+    def codebook(self):
+        """The configured codebook, or the shipped co-production codebook."""
+        from .analysis.codebook import Codebook
+
+        path = self.config.coding.codebook_file
+        return Codebook.load(path) if path else Codebook.default()
+
+    @property
+    def codings_dir(self) -> Path:
+        """Where the coders' files live: configured, or ``<corpus>/.workbench/codings``."""
+        folder = self.config.coding.folder
+        return Path(folder) if folder else self.corpus_path / ".workbench" / "codings"
+
+    @cached_property
+    def codings(self):
+        """Everyone's codings of this corpus (human, and machine suggestions with their review status)."""
+        from .coding import CodingStore
+
+        return CodingStore(self.codings_dir).load()
+
+    def barriers(self, kind: str = "barrier"):
+        """The fitted barrier (or ``kind="enabler"``) detector; its ``hits_`` has BARRIER_COLUMNS."""
+        from .analysis.barriers import BarrierDetector
+
+        cache = self.__dict__.setdefault("_detectors", {})
+        if kind not in cache:
+            cfg = self.config.barriers
+            with self._timed(f"{kind}s"):
+                cache[kind] = BarrierDetector(self.codebook, kind=kind, unit=cfg.unit, threshold=cfg.threshold,
+                                              embedding=cfg.embedding, cache_dir=self.annotator.cache_dir,
+                                              models_dir=self.models_dir).fit(self.annotated)
+        return cache[kind]
+
+    def suggest_codings(self, kinds: tuple[str, ...] = ("barrier", "enabler"), coder: str = "workbench") -> int:
+        """Put the detectors' hits in the review queue as pending suggestions; returns how many are new."""
+        from .coding import Coding
+
+        suggestions = []
+        for kind in kinds:
+            for hit in self.barriers(kind).hits_.itertuples(index=False):
+                by_rule = "cue" in hit.evidence or "structure" in hit.evidence
+                suggestions.append(Coding(
+                    doc_id=hit.doc_id, seg_id=hit.seg_id, start_char=int(hit.start_char),
+                    end_char=int(hit.end_char), codes=[hit.category], coder=coder,
+                    source="rule" if by_rule else "model", status="pending", score=float(hit.score),
+                    evidence=hit.evidence, text=hit.text))
+        return self.codings.suggest(suggestions)
+
+    def codes_table(self) -> pd.DataFrame:
+        """Accepted codings (human, and machine ones a person accepted), one row per code, with speaker."""
+        frame = self.codings.load().frame(status="accepted")
+        if frame.empty:
+            return pd.DataFrame(columns=CODE_COLUMNS)
+        frame = frame.assign(code=frame["codes"].str.split("; ")).explode("code")
+        speakers = self.corpus.segments_df().set_index("seg_id")["speaker"]
+        frame["speaker"] = frame["seg_id"].map(speakers)
+        texts = {doc.doc_id: doc.text for doc in self.corpus.documents}
+        frame["text"] = [texts[d][int(a):int(b)] if d in texts else t
+                         for d, a, b, t in zip(frame["doc_id"], frame["start_char"], frame["end_char"], frame["text"])]
+        return frame[CODE_COLUMNS].sort_values(["doc_id", "start_char", "code", "coder"]).reset_index(drop=True)
+
+    def pseudonymiser(self):
+        """A Pseudonymiser fitted on this corpus (speaker names, PERSON entities, the configured names)."""
+        from .privacy import Pseudonymiser, load_names
+
+        cfg = self.config.privacy
+        if "_pseudonymiser" not in self.__dict__:
+            names = load_names(cfg.names_file) if cfg.names_file else []
+            key = cfg.key_file if cfg.key_file and Path(cfg.key_file).exists() else None
+            annotated = self.annotated if "ner" in self.annotated.components else None  # else it loads its own
+            self._pseudonymiser = Pseudonymiser(names=names, key=key).fit(self.corpus, annotated=annotated)
+        return self._pseudonymiser
+
+    def write_report(self, path: str | Path, *, pseudonymise: bool | None = None, manifest: dict | None = None,
+                     title: str | None = None) -> Path:
+        """The self-contained report for trainers (``pseudonymise``: default from ``[privacy]`` in the config)."""
+        from .views.report import ReportData, write_report
+
+        if pseudonymise is None:
+            pseudonymise = self.config.privacy.pseudonymise_report
+        return write_report(ReportData.from_bench(self), path, manifest=manifest, title=title,
+                            pseudonymise=self.pseudonymiser() if pseudonymise else None)
+
+    def export(self, out: Path, tables: dict[str, Path]) -> dict[str, Path]:
+        """The tables as one XLSX workbook, the codebook as REFI-QDA ``.qdc``, and a REFI-QDA ``.qdpx``
+        project (texts, codebook, human and accepted machine codings) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
+        from .export import write_qdc, write_qdpx, write_xlsx
+
+        written = {"workbook": out / "tables.xlsx", "codebook_qdc": out / "codebook.qdc"}
+        write_xlsx({name: pd.read_csv(path, keep_default_na=False) for name, path in tables.items()
+                    if path.suffix == ".csv"}, written["workbook"])
+        write_qdc(self.codebook, written["codebook_qdc"])
+        try:
+            written["project_qdpx"] = write_qdpx(self.corpus, self.codebook, self.codings.load(), out / "project.qdpx",
+                                                 project_name=self.corpus_path.resolve().name, author="workbench")
+        except WorkbenchError as err:  # codings that no longer fit an edited document: say so, go on
+            self.skipped_["project.qdpx"] = str(err)
+        return written
 
     def segment_meta(self) -> pd.DataFrame:
         """seg_id, doc_id, kind and speaker role of every segment (for grouping results)."""
@@ -256,6 +410,19 @@ class Workbench:
             with self._timed("write"):
                 written["keyness"] = out / "keyness.csv"
                 keyness.keyness_.to_csv(written["keyness"], index=False)
+        if self.config.barriers.enabled:
+            for kind in ("barrier", "enabler"):
+                hits = self.barriers(kind).hits_
+                with self._timed("write"):
+                    written[f"{kind}s"] = out / f"{kind}s.csv"
+                    hits.to_csv(written[f"{kind}s"], index=False)
+        codes = self.codes_table()
+        if len(codes):
+            with self._timed("write"):
+                written["codes"] = out / "codes.csv"
+                codes.to_csv(written["codes"], index=False)
+        with self._timed("export"):
+            written.update(self.export(out, written))
         manifest = build_manifest(
             self.corpus, self.config.to_dict(),
             models={"spacy_pipeline": annotated.pipeline, "spacy_components": ",".join(annotated.components)},
@@ -268,11 +435,24 @@ class Workbench:
             manifest["seeds"]["themes"] = self.config.themes.seed
             manifest["themes"] = {"model_folder": str(self.themes_dir / "model"),
                                   "outlier_share": round(self.themes.outlier_share_, 4),
-                                  "curation_pending": [f"{op.op} {op.themes}: {why}"
-                                                       for op, why in getattr(self, "curation_pending_", [])]}
+                                  "curation_pending": list(getattr(self, "curation_pending_", [])),
+                                  "reused_saved_model": bool(getattr(themes, "from_cache_", False))}
+        if self.config.barriers.enabled:
+            manifest["models"]["barrier_embedding"] = make_embedder(self.config.barriers.embedding,
+                                                                     self.models_dir).model_id
+            manifest["barriers"] = {f"{kind}s": self.barriers(kind).hits_["category"].value_counts().sort_index()
+                                    .to_dict() for kind in ("barrier", "enabler")}
+        manifest["codebook"] = {"file": self.config.coding.codebook_file or "(shipped default)",
+                                "codes": len(self.codebook.codes)}
+        manifest["codings"] = {"folder": str(self.codings_dir), "accepted_codes": len(codes),
+                               "pending_suggestions": len(self.codings.queue())}
         manifest["annotation_cache"] = {"parsed_segments": annotated.n_parsed,
                                         "cached_segments": annotated.n_cached,
                                         "rebuilt_entries": annotated.cache_rebuilt}
+        written["report"] = out / "report.html"
+        manifest["outputs"] = sorted(manifest["outputs"] + ["report.html"])
+        with self._timed("report"):
+            self.write_report(written["report"], manifest={k: v for k, v in manifest.items() if k != "created"})
         written["manifest"] = out / "manifest.json"
         write_json_atomic(written["manifest"], manifest)
         return written

@@ -244,3 +244,35 @@ def test_themes_csv_from_analyse(tmp_path, th_dirs):
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["models"]["embedding"].startswith("st:all-MiniLM-L6-v2")
     assert manifest["themes"]["outlier_share"] <= 0.15
+
+
+def test_a_saved_model_is_reused_only_while_nothing_it_depends_on_changes(th_dirs):
+    dirs = {"cache": th_dirs["cache"], "models": th_dirs["models"].parent / "models-reuse"}
+    cold = _bench(dirs, runs=1)
+    fitted = cold.themes
+    assert not getattr(fitted, "from_cache_", False)
+    warm = _bench(dirs, runs=1)
+    assert warm.themes.from_cache_ and warm.timings["themes"] < cold.timings["themes"]
+    pd.testing.assert_frame_equal(warm.themes.themes_, fitted.themes_, check_dtype=False)
+    pd.testing.assert_frame_equal(warm.themes.assignments_, fitted.assignments_, check_dtype=False)
+    pd.testing.assert_frame_equal(warm.themes.quotes_, fitted.quotes_, check_dtype=False)
+    # Another setting the themes depend on: fitted again.
+    other = _bench(dirs, runs=2)
+    assert not getattr(other.themes, "from_cache_", False)
+    # A setting they do not depend on (barrier threshold) does not invalidate the saved model.
+    again = _bench(dirs, runs=2)
+    again.config.barriers.threshold = 0.7
+    assert again.themes.from_cache_
+    # Curating a reused model fits it once more, then applies the step; the next run reuses that.
+    theme = int(again.themes.themes_["theme_id"].iloc[0])
+    members = again.themes.assignments_.query("theme_id == @theme")["seg_id"].tolist()
+    again.curation.rename(theme, "Named by hand", members)
+    themes, _, _ = again.reapply_curation()
+    assert "Named by hand" in set(themes["label"])
+    after = _bench(dirs, runs=2)
+    assert after.themes.from_cache_ and "Named by hand" in set(after.themes.themes_["label"])
+    # Asked not to reuse: fitted again.
+    fresh = Workbench(DEMO, after.config, cache_dir=dirs["cache"], models_dir=dirs["models"], progress=False,
+                      reuse_models=False)
+    assert not getattr(fresh.themes, "from_cache_", False)
+    assert "Named by hand" in set(fresh.themes.themes_["label"])
