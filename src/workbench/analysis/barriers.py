@@ -1,52 +1,324 @@
 """Barriers and enablers: sentences (or segments) that state one, with a category, a score and the
 evidence that fired. Three kinds of evidence are combined:
 
-- structure: a list item under a heading such as "Barriers", "Challenges", "What gets in the way";
-- cues: the codebook's cue phrases and token patterns (spaCy Matcher), plus general obstacle cues
-  ("can't", "not allowed", "hard to") that say *that* something is a barrier but not which kind;
-- meaning: cosine similarity of the sentence to each category's description and examples.
+- structure: a list item under a heading such as "Barriers", "What gets in the way" (or, for enablers,
+  "What helped"); a list item under the opposite kind of heading counts against;
+- cues: the codebook's cue phrases and token patterns (spaCy Matcher), plus general cues of an obstacle
+  ("couldn't get in", "lack of", "no one listened", "takes longer") or of help ("helped us", "made
+  sure", "meant everyone could"). A cue in the scope of a negation says the opposite ("we *didn't*
+  have to wait", "I *wasn't* out of pocket" are enablers);
+- meaning: cosine similarity of the sentence to its nearest examples of each category (the codebook's
+  description and examples plus the exemplar sentences below), compared with the nearest examples of
+  the opposite kind and of plain, neutral talk.
 
-score = structure + cues + similarity bonus, capped at 1; a hit needs ``threshold``. The category is the
-one with the strongest own evidence (its cues, then its similarity).
+score = structure + cues + similarity bonus - opposite evidence, capped to [0, 1]; a hit needs
+``threshold``. The category is the one with the strongest own evidence (its cues, then similarity).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..embed import EmbeddingCache, make_embedder
 from .base import Analysis
+from .families import compile_pattern
 
 COLUMNS = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "category", "score", "evidence", "text"]
+KINDS = ("barrier", "enabler")
 HEADINGS = {
     "barrier": re.compile(r"\b(barriers?|challenges?|obstacles?|difficult(y|ies)|problems?|gets? in the way|"
-                          r"what went wrong|what didn.?t work|frustrations?)\b", re.I),
-    "enabler": re.compile(r"\b(enablers?|what helped|what helps|what works|what worked|made a difference|"
-                          r"helped|tips|lessons|good practice)\b", re.I),
+                          r"got in the way|stands? in the way|what went wrong|what didn.?t work|frustrations?)\b",
+                          re.I),
+    "enabler": re.compile(r"\b(enablers?|what helped|what helps|what works|what worked|when it worked|"
+                          r"made a difference|helped|tips|lessons|good practice|what good looks like)\b", re.I),
 }
-# Cues that something is in the way (or helped), without saying which category it is.
-GENERIC = {
+# General cues that something is in the way (or helped), without saying which category it is. Written in
+# the codebook's pattern notation (see data/codebook.yml).
+_THINGS_THAT_SHOULD_HAPPEN = ("listen|explain|ask|tell|thank|pay|reply|respond|answer|involve|consult|"
+                              "include|show|train|prepare|support|help|credit|acknowledge|mention|follow|"
+                              "bother|care|invite|warn|notice")
+_BURDENS = "wait|chase|borrow|beg|fight|justify|push|remind|repeat|argue|prove|struggle"
+_GOODS = ("say|voice|vote|choice|control|power|time|money|budget|funding|support|training|help|lift|access|"
+          "parking|interpreter|loop|ramp|notice|chance|feedback|answer|reply|response|payment|explanation|"
+          "warning|backup|induction|preparation|idea|way|one|minutes|record|transport|childcare|cover")
+GENERIC: dict[str, list[list]] = {
     "barrier": [
-        [{"LOWER": {"IN": ["can't", "cannot", "couldn't", "ca", "could"]}}, {"LOWER": {"IN": ["n't", "not"]}, "OP": "?"},
-         {"POS": "VERB"}],
-        [{"LOWER": {"IN": ["not", "n't", "never"]}}, {"LEMMA": {"IN": ["allow", "let", "able", "listen", "ask",
-                                                                        "pay", "explain", "involve", "afford"]}}],
-        [{"LOWER": {"IN": ["hard", "difficult", "impossible"]}}, {"LOWER": "to"}],
-        [{"LEMMA": {"IN": ["barrier", "obstacle", "struggle", "problem", "frustration"]}}],
-        [{"LOWER": "no"}, {"POS": {"IN": ["NOUN", "ADJ"]}}],
-        [{"LOWER": "lack"}, {"LOWER": "of"}],
+        [["ca", "can", "could"], "lemma:not", "pos:ADV?", "pos:VERB|AUX"],
+        ["lemma:be", "lemma:not", ["able", "allowed", "welcome", "invited", "asked", "told", "consulted"]],
+        [["unable", "impossible", "hard", "difficult", "harder"], "to"],
+        ["lemma:not", "lemma:know", "how"],
+        ["lemma:lack", "of?"], ["lemma:lacking"],
+        [["nobody", "nothing"], "pos:ADV?", f"lemma:{_THINGS_THAT_SHOULD_HAPPEN}"],
+        [["no", "not"], "one", "pos:ADV?", f"lemma:{_THINGS_THAT_SHOULD_HAPPEN}"],
+        ["never", f"lemma:{_THINGS_THAT_SHOULD_HAPPEN}|do|hear|come|get|happen|change"],
+        ["lemma:not", "lemma:listen|explain|ask|pay|involve|afford|trust|believe|understand|count"],
+        ["no", f"lemma:{_GOODS}"], ["without", ["us", "me", "them", "asking", "consulting", "support",
+                                                "explanation", "warning", "notice", "help", "telling"]],
+        ["lemma:not", "enough"], ["too", ["late", "long", "much", "many", "busy", "complicated", "far",
+                                         "expensive", "little", "few", "risky"]],
+        ["lemma:take", ["longer", "ages", "forever", "months", "weeks", "years"]],
+        ["lemma:wait", "for"], ["still", "lemma:wait"], ["hard", "work"],
+        ["lemma:creep|slip|fall|drift|pull|slide", "pos:PRON?", "back"],
+        ["lemma:run", "out"], ["lemma:rule|shut|leave|lock|price|put", "pos:PRON|NOUN|PROPN?", ["out", "off"]],
+        ["lemma:let", "pos:PRON?", "down"],
+        ["lemma:overrule|ignore|dismiss|exclude|sideline|patronise|rush|squeeze|reject|stretch"],
+        ["lemma:stop|prevent|deter|discourage|keep", "pos:PRON|NOUN|PROPN", "from"],
+        ["lemma:stop|prevent|deter|discourage", "pos:PRON|NOUN|PROPN", "tag:VBG"],
+        ["lemma:have", "to", f"lemma:{_BURDENS}"],
+        [["scared", "afraid", "frightened", "worried", "nervous", "anxious", "intimidated", "intimidating",
+          "overwhelming", "overwhelmed", "frustrated", "frustrating", "insulting", "humiliating", "embarrassed",
+          "daunting", "patronising", "patronizing", "exhausting", "unfair", "pointless", "suspicion",
+          "suspicious", "tokenistic"]],
+        [["for"], ["free", "nothing"]], [["as"], ["usual"]],
+        ["lemma:barrier|obstacle|hurdle", "to"], [["biggest", "main", "real", "honest", "another", "big"],
+                                                 "lemma:barrier|obstacle|problem|hurdle"],
+        ["nothing", "lemma:move|change|happen"],
     ],
     "enabler": [
-        [{"LEMMA": {"IN": ["help", "enable", "support", "make"]}}, {"OP": "?"}, {"LOWER": {"IN": ["difference", "us", "me",
-                                                                                             "people", "everyone"]}}],
-        [{"LEMMA": {"IN": ["work", "help"]}}, {"LOWER": "well"}],
-        [{"LOWER": {"IN": ["made", "makes"]}}, {"LOWER": "all"}, {"LOWER": "the"}, {"LOWER": "difference"}],
+        [["help", "helps", "helped", "helping"], "pos:PRON|NOUN|PROPN?", "pos:ADV?", "pos:VERB?"],
+        [["help", "helps", "helped", "helping"], ["a", "so"], ["lot", "much"]],
+        ["lemma:make", "all?", "pos:DET?", "pos:ADJ?", "lemma:difference"],
+        ["lemma:make", "sure"], ["lemma:make", "pos:PRON", ["feel", "welcome", "comfortable"]],
+        ["lemma:mean", "that?", "pos:PRON|NOUN|PROPN", ["could", "can", "felt"]],
+        ["so", "that?", "pos:PRON|NOUN|PROPN", ["could", "can"]],
+        ["lemma:work", ["well", "brilliantly", "better"]], ["it", "lemma:work"],
+        ["lemma:feel", ["valued", "heard", "welcome", "welcomed", "respected", "included", "confident",
+                        "comfortable", "safe", "relaxed", "reassured", "equal", "listened"]],
+        [["listened", "heard"], "to?"], ["lemma:take", "pos:PRON", "seriously"],
+        ["lemma:pay|treat|involve|fund|resource|listen", "pos:PRON?", ["properly", "fairly", "promptly",
+                                                                       "equally", "upfront"]],
+        ["in", ["advance", "good"], "time?"], [["a", "the"], ["week", "day", "fortnight"], "ahead"],
+        ["because", "of", ["us", "them", "people", "you"]],
+        ["lemma:take", "pos:DET", "lemma:worry|pressure|stress", ["away", "off"]],
+        ["lemma:be", "able", "to"], ["lemma:be", "allowed", "to"],
+        ["lemma:build|earn|gain|rebuild|grow", "*{0,2}", "lemma:trust|confidence|relationship"],
+        ["lemma:come|get|write|report", "back", "to", "pos:PRON"],
+        ["lemma:change", "pos:DET", "lemma:tone|culture|atmosphere"],
+        ["lemma:have", "pos:DET|PRON?", "pos:ADJ?", "lemma:say|vote|voice|seat"],
+        ["equal", "lemma:vote|say|voice|partner"],
+        [["no", "never", "not"], "lemma:need", "to"],
     ],
 }
+NEGATION = {"not", "n't", "n’t", "never", "no", "nobody", "nothing", "none", "nor", "without", "cannot",
+            "neither", "noone"}
+# Sentences of each category beyond the codebook's one or two examples, for the nearest-neighbour
+# similarity. Written for this purpose (not taken from any evaluation set); a custom codebook's categories
+# use their own description and examples, and ``exemplars=`` can add more.
+EXEMPLARS: dict[str, list[str]] = {
+    "power and hierarchy": [
+        "In the end the head of service picks which option goes ahead, whatever the group says.",
+        "We can make suggestions, but only the directors get a vote.",
+        "Job titles count for more than experience in those rooms.",
+        "The hospital decides and then tells the patient forum afterwards.",
+        "Clinicians talk down to parents as if we know nothing about our own children.",
+        "Control stays with the council; residents are there to advise, not to decide.",
+        "Whatever we agree, the executive can overturn it.",
+        "We had a seat at the table but no vote.",
+    ],
+    "time and resources": [
+        "There is no money in the contract for involving people.",
+        "Staff have no protected time for this on top of their caseloads.",
+        "The grant ends in March, so the group will have to stop.",
+        "Doing it properly needs months we simply haven't got.",
+        "Everything was rushed to hit the deadline.",
+        "The team is short-staffed, so involvement is the first thing cut.",
+        "We can't afford a venue, so sessions keep getting cancelled.",
+        "It's hard to keep a group going on one year of funding.",
+    ],
+    "culture and engrained systems": [
+        "The organisation keeps sliding back to the way it has always worked.",
+        "Rigid processes leave no room for doing anything differently.",
+        "Every idea has to pass through layers of approval before anything happens.",
+        "Fear of getting it wrong keeps everyone sticking to the usual process.",
+        "Old habits return as soon as the pressure is on.",
+        "The forms and systems were built for professionals, not for families.",
+        "Policies written years ago still dictate how everything is done.",
+        "People say they want change, but the institution resists it at every turn.",
+    ],
+    "tokenism and late consultation": [
+        "We were only asked once the plans were finished.",
+        "The consultation was a formality; the outcome was settled months before.",
+        "They wanted a patient's face on the poster, not a patient's voice in the meeting.",
+        "Our feedback went into a report that nobody acted on.",
+        "It was involvement for show, so they could say it had been done.",
+        "We were asked to approve something we had no part in writing.",
+        "One listening event at the end does not make it co-production.",
+        "They counted how many people attended, not whether anything changed.",
+    ],
+    "jargon and accessibility": [
+        "The letters use technical terms that most families don't understand.",
+        "The building has steps at the entrance and no accessible toilet.",
+        "Sessions in the middle of the working day exclude anyone with a job.",
+        "The documents were too long to read in the time we had.",
+        "Without translation, people who don't speak English are shut out.",
+        "The online form is impossible to fill in without a computer.",
+        "Professionals talk in abbreviations that leave everyone else lost.",
+        "The venue was two buses away with nowhere to park.",
+        "There was nothing in easy read for people with a learning disability.",
+    ],
+    "recognition and payment": [
+        "People with lived experience are expected to give their time for nothing.",
+        "We waited weeks to get our travel money back.",
+        "Claiming expenses meant filling in forms and waiting for weeks.",
+        "The benefits rules make payment risky for many members.",
+        "Our contribution was left out of the final report.",
+        "The hours volunteers put in were never recognised by the organisation.",
+        "Members paid for their own parking and never got it back.",
+    ],
+    "trust": [
+        "After so many reviews that changed nothing, residents doubt this one will be different.",
+        "Tenants worry that complaining could put their housing at risk.",
+        "Promises made at the last review were quietly forgotten.",
+        "Past experiences of being ignored make people reluctant to take part.",
+        "Relations between the estate and the housing office broke down years ago.",
+        "Many people simply don't believe the hospital means what it says.",
+    ],
+    "confidence and training": [
+        "Members were never told how the committee works or what their role is.",
+        "Many people find formal committees intimidating and feel out of place.",
+        "Without an induction, new members are thrown in at the deep end.",
+        "Young people said they felt too shy to put their hand up.",
+        "Managers have no experience of sharing a project with residents, and it shows.",
+        "I worried I would say the wrong thing and look foolish.",
+    ],
+    "early involvement": [
+        "Residents set the priorities before any plans were drawn up.",
+        "We started with a blank sheet and the group decided what to work on.",
+        "Young people shaped the project from its first week.",
+        "Asking families early meant the plan fitted their lives.",
+        "They asked us what the problem was before proposing any answers.",
+        "The community was asked what mattered to them before the service was commissioned.",
+        "Being there at the start meant our ideas shaped the whole project.",
+    ],
+    "paying people properly": [
+        "Peer researchers earned the same rate as the academics on the team.",
+        "Costs were refunded straight away, without a pile of receipts.",
+        "The budget included payment for reading time as well as meetings.",
+        "Getting a wage for the work made me feel like a colleague, not a guest.",
+        "Attending the panel counted as paid work, with a contract and a payslip.",
+        "A fair fee was agreed with members before the work began.",
+    ],
+    "plain language and accessible meetings": [
+        "The venue was step-free, close to a bus stop and had a hearing loop.",
+        "Every agenda came with pictures and an easy read summary.",
+        "Technical words were explained the first time they came up.",
+        "There were frequent breaks and a quiet room for anyone who needed it.",
+        "Letters were rewritten in short sentences that anyone could follow.",
+        "Documents were available in several community languages.",
+        "Someone read the papers aloud for members who find reading hard.",
+        "The meeting room was on the ground floor with level access.",
+    ],
+    "shared power and budgets": [
+        "Residents and officers each had half the votes on the board.",
+        "The community panel signed off the final plan.",
+        "Power was shared, so no single person could overrule the group.",
+        "Patients held a veto over changes to the service.",
+        "People who use the service now sit on the board with full voting rights.",
+        "The decision went to a vote, and members outnumbered staff.",
+        "Tenants chair the meetings and set the agenda.",
+    ],
+    "good facilitation": [
+        "The facilitator checked that everyone understood before moving on.",
+        "Working in small groups gave quieter people space to speak.",
+        "The facilitator asked staff to listen first and speak last.",
+        "Skilled facilitation meant disagreements were aired without anyone feeling attacked.",
+        "The host kept the session to time and stopped anyone talking over others.",
+        "Ground rules were agreed together at the start of each session.",
+        "The facilitator gently brought the conversation back whenever one person took over.",
+        "The chair made it safe to disagree with the consultant.",
+    ],
+    "training and support": [
+        "Newcomers were given a welcome pack and a named contact.",
+        "Peer support helped people feel ready to take part.",
+        "A debrief after each session helped people with anything upsetting.",
+        "There was always someone to ask if we were unsure.",
+        "Role-play practice helped me get ready for my first interview panel.",
+        "The project paid for peer supervision every month.",
+    ],
+    "building trust": [
+        "The same staff kept coming back, month after month, and relationships grew.",
+        "Straight answers, even unwelcome ones, earned the team real respect.",
+        "Over time, people started to believe the hospital was genuinely listening.",
+        "Staff followed up every concern within a week.",
+        "The manager phoned people back personally when things went wrong.",
+        "Being consistent, month after month, won people over.",
+    ],
+}
+# Plain talk from workshops and blogs that states neither a barrier nor an enabler.
+NEUTRAL = [
+    "The session ran from two until four in the afternoon.",
+    "We met in the community room at the health centre.",
+    "There were fifteen people at the meeting, including four staff.",
+    "The first item on the agenda was the minutes of the last meeting.",
+    "I have been a nurse for nineteen years.",
+    "My partner has multiple sclerosis and I look after him.",
+    "The service offers home visits to older people after a fall.",
+    "This post describes the second workshop in the series.",
+    "We used a timeline to map the patient's journey.",
+    "The draft strategy will go to cabinet in October.",
+    "Next week we will look at the outcomes framework.",
+    "The group discussed what good mental health support looks like.",
+    "Everyone wrote one word on a card to describe the day.",
+    "He works for a housing association on the east side of the city.",
+    "The chair welcomed everyone and went through the fire exits.",
+    "Lunch will be served at half past twelve.",
+    "The report sets out the findings in four chapters.",
+    "The council commissions three carers' centres across the county.",
+    "We watched a short film about a day in the life of a home carer.",
+    "I'll circulate the slides after the meeting.",
+    "The questions were about how people find out about the service.",
+    "Co-production is a way of working in partnership.",
+    "The project is funded by the lottery for three years.",
+    "Staff from the ward and two patient representatives took part.",
+    "The training covers safeguarding and data protection.",
+    "The budget for the new service is two million pounds a year.",
+    "The board meets every quarter to review performance.",
+    "Can everyone hear me at the back?",
+    "That's a fair question, I'll come back to it.",
+    "After the break we'll work in pairs.",
+    "She told us about her work as a community connector.",
+    "The map shows where the new clinics will be.",
+    "I've been going to the group since it started.",
+    "Let me just check the time.",
+    "The pilot covers the north of the borough.",
+    "He has a learning disability and lives in supported housing.",
+    "The survey had twelve questions.",
+    "We started with a game to learn each other's names.",
+    "The meeting notes are on the shared drive.",
+    "Let's move on to talk about money and payment.",
+    "What do people think about vouchers?",
+    "Can we spend ten minutes on trust?",
+    "I'm going to ask about training next.",
+    "The facilitator will introduce the next exercise.",
+    "Who here has sat on an interview panel before?",
+    "I work as a peer support worker in the crisis team.",
+    "She is a peer researcher on the housing study.",
+    "The next question is about how decisions get made.",
+    "Let's hear what people think about the budget.",
+    "So the theme for today is power.",
+    "How do you feel about being paid for this?",
+    "Tell me about the last time you were consulted.",
+    "I chair the carers' forum.",
+    "What would good look like for you?",
+    "Is there anything about accessibility we've missed?",
+    "I'll write that on the flipchart under jargon.",
+    "We talked about trust for a while.",
+]
+# Weights of the evidence (a hit needs ``threshold``, 0.5 by default), set on tests/data/barrier_labels.csv
+# and tests/data/barrier_labels_heldout.csv together (see tests/analysis/test_barriers.py).
+W_STRUCTURE = 0.5  # a list item under a heading of this kind (minus, under the opposite kind)
+W_CATEGORY_CUE = (0.45, 0.15)  # the first and a second distinct cue of this kind's categories
+W_GENERIC_CUE = (0.3, 0.2)  # the first and the second general cue of this kind
+W_OPPOSITE = (0.4, 0.15)  # minus: a category cue / a general cue of the opposite kind, with none of this kind
+MAX_BONUS = 0.6  # similarity bonus: (similarity - min_similarity) * BONUS_SLOPE, at most MAX_BONUS
+BONUS_SLOPE = 4.0
+NEUTRAL_TOLERANCE = 0.1  # the bonus counts unless plain talk is this much nearer than this kind's examples
+OPPOSITE_TOLERANCE = 0.05  # ... or the opposite kind's examples are this much nearer
 
 
 @dataclass
@@ -61,13 +333,113 @@ class Unit:
     text: str
     span: object  # spaCy Span or Doc
     structure: str = ""  # the heading when it is a list item under a barrier/enabler heading
+    structure_kind: str = ""  # "barrier" or "enabler": which kind of heading
+
+
+@dataclass
+class Cue:
+    """One cue found in a unit: its label (a category or ``__generic__``), the kind it speaks for after
+    negation, and the words."""
+
+    label: str
+    kind: str
+    text: str
+    negated: bool
+    start: int
+    end: int
+    generic: bool = False
+
+
+@dataclass
+class Evidence:
+    """Everything found for one unit, for both kinds."""
+
+    cues: list[Cue] = field(default_factory=list)
+    sims: dict[str, float] = field(default_factory=dict)  # category -> nearest-examples similarity
+    nearest: dict[str, str] = field(default_factory=dict)  # category -> its nearest example
+    neutral: float = 0.0
+
+
+_CLAUSES = ("ROOT", "ccomp", "advcl", "relcl", "conj", "acl", "parataxis")  # a negation stops at these
+
+
+def _negated(doc, start: int, end: int) -> bool:
+    """Whether the words doc[start:end] are in the scope of a negation they do not carry themselves:
+    "no"/"not"/"without" just before them, or a "not"/"never"/"nobody" on the words that govern them
+    within their clause ("I *wasn't* out of pocket", "we *didn't* have to wait for our expenses")."""
+    span = doc[start:end]
+    if any(t.lower_ in NEGATION or t.dep_ == "neg" for t in span):
+        return False
+    sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+    if any(t.lower_ in NEGATION for t in doc[max(sent_start, start - 2):start]):
+        return True
+    if not doc.has_annotation("DEP"):
+        return False
+    token = span.root
+    for _ in range(5):
+        for child in token.children:
+            if child.i >= start and child.i < end:
+                continue
+            if child.dep_ == "neg" or child.lower_ == "never":
+                return True
+            if child.dep_ in ("nsubj", "nsubjpass", "det") and \
+                    child.lower_ in ("nobody", "nothing", "no", "none"):
+                return True
+        if token.head is token or (token.pos_ in ("VERB", "AUX") and token.dep_ in _CLAUSES):
+            break
+        token = token.head
+    return False
+
+
+def _no_negated_gaps(pattern: list[dict]) -> list[dict]:
+    """A Matcher pattern whose gaps ("*{0,3}") do not step over a negation: "have had *no* training"
+    is not the enabler pattern "have ... training"."""
+    out = []
+    for token in pattern:
+        if "OP" in token and set(token) <= {"OP", "TEXT"}:
+            token = {**token, "LOWER": {"NOT_IN": sorted(NEGATION)}}
+        out.append(token)
+    return out
+
+
+def _default_codebook():
+    """The shipped codebook, read once per version of the file (it is asked for once per sentence)."""
+    from .codebook import default_codebook_path
+
+    path = default_codebook_path()
+    return _load_codebook(str(path), path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=2)
+def _load_codebook(path: str, mtime: int):
+    from .codebook import Codebook
+
+    return Codebook.load(path)
+
+
+def _distinct(cues: list[Cue]) -> list[Cue]:
+    """Cues that do not overlap an earlier, longer one (the Matcher reports "helped", "helped me" and
+    "helped me understand" for the same words)."""
+    kept: list[Cue] = []
+    for cue in sorted(cues, key=lambda c: (c.start, -(c.end - c.start))):
+        if not any(k.start < cue.end and cue.start < k.end for k in kept):
+            kept.append(cue)
+    return kept
 
 
 class BarrierDetector(Analysis):
-    """Find barriers (``kind="barrier"``) or enablers (``kind="enabler"``). Result: ``hits_``."""
+    """Find barriers (``kind="barrier"``) or enablers (``kind="enabler"``). Result: ``hits_``.
+
+    ``min_similarity``: the similarity to a category's nearest examples where the similarity bonus starts;
+    ``neighbours``: how many nearest examples of a category are averaged for its similarity;
+    ``margin``: raise it to ask that a unit be that much nearer this kind's examples (than plain talk and
+    the opposite kind's examples) before similarity counts; 0 keeps the tolerances set on the labelled set;
+    ``exemplars``: example sentences per category name, added to each code's description and examples
+    (``None``: the built-in EXEMPLARS, written for the shipped codebook)."""
 
     def __init__(self, codebook=None, kind: str = "barrier", unit: str = "sentence", threshold: float = 0.5,
-                 min_similarity: float = 0.3, embedding: str = "minilm", cache_dir=None, models_dir=None):
+                 min_similarity: float = 0.3, embedding: str = "minilm", cache_dir=None, models_dir=None,
+                 neighbours: int = 2, margin: float = 0.0, exemplars: Mapping[str, Sequence[str]] | None = None):
         self.codebook = codebook
         self.kind = kind
         self.unit = unit
@@ -76,53 +448,107 @@ class BarrierDetector(Analysis):
         self.embedding = embedding
         self.cache_dir = cache_dir
         self.models_dir = models_dir
+        self.neighbours = neighbours
+        self.margin = margin
+        self.exemplars = exemplars
 
     # -- parts -------------------------------------------------------------------------------
     def _codebook(self):
-        from .codebook import Codebook
+        return self.codebook if self.codebook is not None else _default_codebook()
 
-        return self.codebook if self.codebook is not None else Codebook.default()
+    def categories(self, kind: str | None = None) -> list:
+        """The codebook's codes of this kind (or ``kind``) that are categories (they have a parent)."""
+        return [c for c in self._codebook().of_kind(kind or self.kind) if c.parent]
 
-    def categories(self) -> list:
-        """The codebook's codes of this kind that are categories (they have a parent)."""
-        return [c for c in self._codebook().of_kind(self.kind) if c.parent]
+    def _other(self) -> str:
+        return "enabler" if self.kind == "barrier" else "barrier"
 
     def _matcher(self, vocab):
         from spacy.matcher import Matcher
 
         matcher = Matcher(vocab)
         patterns = self._codebook().matcher_patterns()
-        for code in self.categories():
-            if patterns.get(code.name):
-                matcher.add(code.name, patterns[code.name])
-        matcher.add("__generic__", GENERIC[self.kind])
-        other = "enabler" if self.kind == "barrier" else "barrier"
-        matcher.add("__other__", GENERIC[other])
+        for kind in KINDS:
+            for code in self.categories(kind):
+                if patterns.get(code.name):
+                    matcher.add(code.name, [_no_negated_gaps(p) for p in patterns[code.name]])
+            matcher.add(f"__generic_{kind}__", [_no_negated_gaps(compile_pattern(p, f"generic {kind}"))
+                                                for p in GENERIC[kind]])
         return matcher
 
-    def _prototypes(self, embed) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """Per category, the mean embedding of its description and examples; and the opposite kind's."""
-        def mean_vectors(codes) -> np.ndarray:
-            rows = []
-            for code in codes:
-                texts = [code.description, *code.examples] or [code.name]
-                vectors = embed([t for t in texts if t])
-                v = vectors.mean(axis=0)
-                rows.append(v / max(np.linalg.norm(v), 1e-12))
-            return np.stack(rows) if rows else np.zeros((0, 1))
+    def _example_texts(self, code) -> list[str]:
+        extra = EXEMPLARS if self.exemplars is None else self.exemplars
+        texts = [code.description, *code.examples, *extra.get(code.name, [])]
+        return [t for t in texts if t and t.strip()] or [code.name]
 
-        own = self.categories()
-        other_kind = "enabler" if self.kind == "barrier" else "barrier"
-        others = [c for c in self._codebook().of_kind(other_kind) if c.parent]
-        return [c.name for c in own], mean_vectors(own), mean_vectors(others)
+    # -- evidence ----------------------------------------------------------------------------
+    def _cues(self, matcher, vocab, span, found: dict) -> list[Cue]:
+        """The cues in a unit, negation resolved; where cues of opposite kinds overlap, a category cue
+        beats a general one and a longer one beats a shorter one. ``found`` keeps each doc's matches, so
+        the Matcher runs once per segment, not once per sentence."""
+        doc = span.doc if hasattr(span, "doc") else span
+        lo, hi = (span.start, span.end) if hasattr(span, "doc") else (0, len(doc))
+        if id(doc) not in found:
+            kinds = {c.name: kind for kind in KINDS for c in self.categories(kind)}
+            all_cues = []
+            for match_id, start, end in matcher(doc):
+                label = vocab.strings[match_id]
+                generic = label.startswith("__generic_")
+                kind = label[len("__generic_"):-2] if generic else kinds[label]
+                negated = _negated(doc, start, end)
+                if negated:
+                    kind = "enabler" if kind == "barrier" else "barrier"
+                all_cues.append(Cue("__generic__" if generic else label, kind, doc[start:end].text, negated,
+                                    start, end, generic))
+            found[id(doc)] = (doc, all_cues)  # the doc is kept so that its id is not reused
+        cues = [c for c in found[id(doc)][1] if c.start >= lo and c.end <= hi]
+        keep = []
+        for cue in cues:
+            beaten = any(o.kind != cue.kind and o.start < cue.end and cue.start < o.end and
+                         ((cue.generic and not o.generic) or
+                          (cue.generic == o.generic and o.end - o.start > cue.end - cue.start))
+                         for o in cues)
+            if not beaten:
+                keep.append(cue)
+        return keep
+
+    def _evidence(self, units: list[Unit], vocab) -> list[Evidence]:
+        embedder = make_embedder(self.embedding, self.models_dir)
+        cache = EmbeddingCache(self.cache_dir) if self.cache_dir else None
+
+        def embed(texts: list[str]) -> np.ndarray:
+            return cache.embed(embedder, texts) if cache else embedder.encode(texts)
+
+        vectors = embed([u.text for u in units])
+        k = max(1, int(self.neighbours))
+        sims, nearest = {}, {}
+        for kind in KINDS:
+            for code in self.categories(kind):
+                texts = self._example_texts(code)
+                s = vectors @ embed(texts).T
+                order = np.argsort(-s, axis=1)
+                sims[code.name] = np.take_along_axis(s, order[:, :k], axis=1).mean(axis=1)
+                nearest[code.name] = [texts[j] for j in order[:, 0]]
+        neutral = vectors @ embed(NEUTRAL).T
+        neutral = -np.sort(-neutral, axis=1)[:, :k].mean(axis=1)
+        matcher = self._matcher(vocab)
+        out, found = [], {}
+        for i, unit in enumerate(units):
+            out.append(Evidence(self._cues(matcher, vocab, unit.span, found),
+                                {n: float(v[i]) for n, v in sims.items()}, {n: v[i] for n, v in nearest.items()},
+                                float(neutral[i])))
+        return out
 
     # -- detection ---------------------------------------------------------------------------
     def _units(self, annotated) -> list[Unit]:
         units = []
         corpus = annotated.corpus
         for seg, doc in annotated:
-            heading = seg.section if seg.block == "list_item" and seg.section and \
-                HEADINGS[self.kind].search(seg.section) else ""
+            heading, heading_kind = "", ""
+            if seg.block == "list_item" and seg.section:
+                kinds = [kind for kind in KINDS if HEADINGS[kind].search(seg.section)]
+                if len(kinds) == 1:  # a heading such as "Barriers and enablers" says neither
+                    heading, heading_kind = seg.section, kinds[0]
             spans = list(doc.sents) if self.unit == "sentence" and doc.has_annotation("SENT_START") else [doc[:]]
             for span in spans:
                 text = span.text.strip()
@@ -131,7 +557,7 @@ class BarrierDetector(Analysis):
                 start = seg.start_char + span.start_char
                 end = seg.start_char + span.end_char
                 units.append(Unit(seg.doc_id, seg.seg_id, start, end, seg.speaker,
-                                  corpus.document(seg.doc_id).text[start:end], span, heading))
+                                  corpus.document(seg.doc_id).text[start:end], span, heading, heading_kind))
         return units
 
     def fit(self, annotated) -> "BarrierDetector":
@@ -145,60 +571,71 @@ class BarrierDetector(Analysis):
         from ..annotate import load_pipeline
 
         nlp = nlp or load_pipeline()
-        units = [Unit("", f"text-{i}", 0, len(t), None, t, doc[:]) for i, (t, doc) in enumerate(zip(texts, nlp.pipe(texts)))]
+        units = [Unit("", f"text-{i}", 0, len(t), None, t, doc[:])
+                 for i, (t, doc) in enumerate(zip(texts, nlp.pipe(texts)))]
         return self._judge(units, nlp.vocab, keep_all=True)
 
+    def _score(self, unit: Unit, ev: Evidence, kind: str) -> tuple[float, str, list[str]]:
+        """(raw score, category, evidence) of one unit for ``kind``; the raw score is not capped."""
+        other = "enabler" if kind == "barrier" else "barrier"
+        own_names = [c.name for c in self.categories(kind)]
+        other_names = [c.name for c in self.categories(other)]
+        own_cues = [c for c in ev.cues if c.kind == kind]
+        other_cues = [c for c in ev.cues if c.kind != kind]
+        cue_categories = list(dict.fromkeys(c.label for c in own_cues if c.label in own_names))
+        # a general cue, or a negated cue of an opposite category ("I wasn't out of pocket")
+        generic = _distinct([c for c in own_cues if c.label not in own_names])
+        other_categories = [c for c in other_cues if c.label in other_names]
+        other_generic = [c for c in other_cues if c.label not in other_names]
+        best = max(own_names, key=lambda n: ev.sims[n]) if own_names else ""
+        best_sim = ev.sims.get(best, 0.0)
+        best_other = max((ev.sims[n] for n in other_names), default=0.0)
+        evidence: list[str] = []
+        score = 0.0
+        if unit.structure and unit.structure_kind == kind:
+            score += W_STRUCTURE
+            evidence.append(f"structure: list under '{unit.structure}'")
+        elif unit.structure:
+            score -= W_STRUCTURE
+        category_cues = _distinct([c for c in own_cues if c.label in own_names])
+        score += sum(W_CATEGORY_CUE[:len(category_cues)])
+        score += sum(W_GENERIC_CUE[:len(generic)])
+        for cue in category_cues + generic:
+            where = f" ({cue.label})" if not cue.generic else ""
+            flip = ", negated" if cue.negated else ""
+            evidence.append(f"cue{where}{flip}: '{cue.text}'")
+        if not cue_categories and other_categories:
+            score -= W_OPPOSITE[0]
+        if not generic and other_generic:
+            score -= W_OPPOSITE[1]
+        bonus = min(MAX_BONUS, max(0.0, (best_sim - self.min_similarity) * BONUS_SLOPE))
+        # Similarity tells the topic better than which way it goes: when cues say which way, it only has to
+        # beat plain talk; otherwise it must not be much nearer the opposite kind's examples either.
+        polar = bool(own_cues) and not other_cues
+        if best_sim - ev.neutral < self.margin - NEUTRAL_TOLERANCE or \
+                (not polar and best_other - best_sim > OPPOSITE_TOLERANCE - self.margin):
+            bonus = 0.0
+        if bonus:
+            score += bonus
+            evidence.append(f"similar to '{best}' ({best_sim:.2f}; nearest example: '{ev.nearest[best]}')")
+        if cue_categories:
+            category = max(cue_categories, key=lambda n: ev.sims[n])
+        else:
+            category = best
+        return score, category, evidence
+
     def _judge(self, units: list[Unit], vocab, keep_all: bool = False) -> pd.DataFrame:
-        if not units or vocab is None:
-            return pd.DataFrame(columns=COLUMNS)
-        embedder = make_embedder(self.embedding, self.models_dir)
-        cache = EmbeddingCache(self.cache_dir) if self.cache_dir else None
-
-        def embed(texts: list[str]) -> np.ndarray:
-            return cache.embed(embedder, texts) if cache else embedder.encode(texts)
-
-        names, own, other = self._prototypes(embed)
-        vectors = embed([u.text for u in units])
-        sims = vectors @ own.T
-        other_sims = vectors @ other.T if len(other) else np.zeros((len(units), 1))
-        matcher = self._matcher(vocab)
+        if not units or vocab is None or not self.categories():
+            return pd.DataFrame(columns=COLUMNS + (["is_hit"] if keep_all else []))
         rows = []
-        for i, unit in enumerate(units):
-            found: dict[str, list[str]] = {}
-            span = unit.span
-            doc = span.doc if hasattr(span, "doc") else span
-            for match_id, start, end in matcher(doc):
-                if start < span.start or end > span.end:
-                    continue
-                label = vocab.strings[match_id]
-                found.setdefault(label, []).append(doc[start:end].text)
-            cue_categories = [n for n in names if n in found]
-            best = int(sims[i].argmax())
-            best_sim, best_other = float(sims[i, best]), float(other_sims[i].max())
-            evidence = []
-            score = 0.0
-            if unit.structure:
-                score += 0.5
-                evidence.append(f"structure: list under '{unit.structure}'")
-            if cue_categories:
-                score += 0.45
-                evidence += [f"cue ({n}): '{found[n][0]}'" for n in cue_categories]
-            if "__generic__" in found:
-                score += 0.25
-                evidence.append(f"cue: '{found['__generic__'][0]}'")
-            bonus = min(0.6, max(0.0, (best_sim - self.min_similarity) * 3.5))
-            if best_other > best_sim + 0.05 and not cue_categories and not unit.structure:
-                bonus = 0.0  # reads more like the opposite kind
-            if "__other__" in found and not cue_categories and "__generic__" not in found:
-                score -= 0.2
-            if bonus:
-                score += bonus
-                evidence.append(f"similar to '{names[best]}' ({best_sim:.2f})")
-            if cue_categories:
-                category = max(cue_categories, key=lambda n: float(sims[i, names.index(n)]))
-            else:
-                category = names[best]
-            score = round(min(1.0, max(0.0, score)), 3)
+        for unit, ev in zip(units, self._evidence(units, vocab)):
+            raw, category, evidence = self._score(unit, ev, self.kind)
+            opposite = self._score(unit, ev, self._other())[0]
+            if opposite > raw and raw > 0:  # reads more like the opposite kind: that much less
+                evidence.append(f"reads more like {'an enabler' if self.kind == 'barrier' else 'a barrier'} "
+                                f"({opposite:.2f} against {raw:.2f})")
+                raw -= opposite - raw
+            score = round(min(1.0, max(0.0, raw)), 3)
             if keep_all or score >= self.threshold:
                 rows.append({"doc_id": unit.doc_id, "seg_id": unit.seg_id, "start_char": unit.start_char,
                              "end_char": unit.end_char, "speaker": unit.speaker, "category": category,
