@@ -171,7 +171,7 @@ by_kind"""),
 by_role.index = model.themes_.set_index("theme_id").loc[by_role.index, "label"]
 by_role"""),
     ("md", "## How themes relate: which ones merge first into broader themes"),
-    ("code", """model.hierarchy()[["Child_Left_Name", "Child_Right_Name", "Distance"]].round(3).tail(4)"""),
+    ("code", """bench.theme_hierarchy()[["Child_Left_Name", "Child_Right_Name", "Distance"]].round(3).tail(4)"""),
     ("md", """## Charts
 
 Sizes, themes by kind of document, and a map where each dot is a segment (close dots say similar things).

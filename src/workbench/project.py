@@ -202,6 +202,10 @@ class Workbench:
         self._curate_and_save(model)
         return model
 
+    def theme_hierarchy(self) -> pd.DataFrame:
+        """How themes merge into broader ones (needs the fitted BERTopic model: a reused one is fitted again)."""
+        return self._fitted_themes().hierarchy()
+
     def _fitted_themes(self):
         """The themes with everything curation needs (a model reused from disk is fitted again once)."""
         if getattr(self.__dict__.get("themes"), "from_cache_", False):
