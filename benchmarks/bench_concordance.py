@@ -69,7 +69,7 @@ def main() -> None:
     width = max(len(k) for k in result)
     for key, value in result.items():
         print(f"{key:<{width}}  {value}")
-    target = "well under 100 ms"
+    target = "< 50 ms at 1M words"
     print(f"\nword query p95 {result['word_query_ms_p95']} ms (target: {target})")
 
 

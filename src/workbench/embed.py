@@ -25,6 +25,18 @@ from .errors import Errors, Warnings, WorkbenchError
 MINILM = "minilm"
 STATIC = "static"
 STATIC_DIRNAME = "all-MiniLM-L6-v2-m2v-256"
+# Loaded models by (backend, folder, weights size and mtime): one load per process, however many
+# analyses (themes, barriers, enablers) ask for the same model.
+_LOADED: dict[tuple, object] = {}
+
+
+def _loaded(kind: str, path: Path, load):
+    weights = path / "model.safetensors"
+    stat = weights.stat() if weights.exists() else None
+    key = (kind, str(path.resolve()), stat.st_size if stat else 0, stat.st_mtime_ns if stat else 0)
+    if key not in _LOADED:
+        _LOADED[key] = load()
+    return _LOADED[key]
 
 
 def default_models_dir(start: str | Path | None = None) -> Path:
@@ -77,12 +89,15 @@ class SentenceTransformerEmbedder(Embedder):
     @property
     def model(self):
         if self._model is None:
-            from sentence_transformers import SentenceTransformer
+            def load():
+                from sentence_transformers import SentenceTransformer
 
-            _quiet_transformers()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+                _quiet_transformers()
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    return SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+
+            self._model = _loaded("st", self.path, load)
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -106,10 +121,13 @@ class StaticEmbedder(Embedder):
         self.path = Path(path) if path else Path(models_dir or default_models_dir()) / "static" / STATIC_DIRNAME
         self.pca_dims = pca_dims
         self._model = None
+        self._model_id: str | None = None
 
     @property
     def model_id(self) -> str:  # type: ignore[override]
-        return f"m2v:{self.path.name}:{_folder_hash(self.ensure())}"
+        if self._model_id is None:
+            self._model_id = f"m2v:{self.path.name}:{_folder_hash(self.ensure())}"
+        return self._model_id
 
     def ensure(self) -> Path:
         """The model's folder, distilling it from MiniLM first if it does not exist yet."""
@@ -122,7 +140,8 @@ class StaticEmbedder(Embedder):
         if self._model is None:
             from model2vec import StaticModel
 
-            self._model = StaticModel.from_pretrained(str(self.ensure()))
+            folder = self.ensure()
+            self._model = _loaded("m2v", folder, lambda: StaticModel.from_pretrained(str(folder)))
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
@@ -195,13 +214,36 @@ class EmbeddingCache:
 
     def __init__(self, cache_dir: str | Path):
         self.cache_dir = Path(cache_dir)
+        # Shards already read by this cache object, by folder: {shard file: (size, mtime)} and the vectors,
+        # so that repeated calls (one per category in the barrier detector) read each shard once.
+        self._read: dict[Path, tuple[dict[Path, tuple[int, int]], dict[bytes, np.ndarray]]] = {}
 
     def _folder(self, model_id: str) -> Path:
         return self.cache_dir / "embeddings" / hashlib.sha256(model_id.encode()).hexdigest()[:16]
 
-    def _load(self, folder: Path) -> dict[bytes, np.ndarray]:
+    def _known(self, folder: Path) -> dict[bytes, np.ndarray]:
+        """Every cached vector of ``folder``, reading only the shards not read before (all of them again
+        when one was removed or changed)."""
+        seen, known = self._read.get(folder, ({}, {}))
+        shards = {}
+        for hashes_file in folder.glob("*.hashes.npy"):
+            try:
+                stat = hashes_file.stat()
+            except OSError:
+                continue
+            shards[hashes_file] = (stat.st_size, stat.st_mtime_ns)
+        if any(shards.get(f) != v for f, v in seen.items()):
+            seen, known = {}, {}
+        new = sorted(f for f in shards if f not in seen)
+        if new:
+            known.update(self._load(folder, new))
+            seen = {**seen, **{f: shards[f] for f in new if f.exists()}}  # a corrupt shard was removed
+        self._read[folder] = (seen, known)
+        return known
+
+    def _load(self, folder: Path, files: list[Path] | None = None) -> dict[bytes, np.ndarray]:
         found: dict[bytes, np.ndarray] = {}
-        for hashes_file in sorted(folder.glob("*.hashes.npy")):
+        for hashes_file in sorted(folder.glob("*.hashes.npy")) if files is None else files:
             vectors_file = hashes_file.with_name(hashes_file.name.replace(".hashes.npy", ".vectors.npy"))
             try:
                 hashes = np.load(hashes_file, allow_pickle=False)
@@ -220,7 +262,7 @@ class EmbeddingCache:
         """Vectors for ``texts`` (cached ones read, the rest computed and added as a new shard)."""
         keys = [hashlib.sha256(t.encode("utf-8")).hexdigest().encode() for t in texts]
         folder = self._folder(embedder.model_id)
-        known = self._load(folder) if folder.exists() else {}
+        known = self._known(folder) if folder.exists() else {}
         missing = sorted({k for k in keys if k not in known})
         if missing:
             by_key = dict(zip(keys, texts))

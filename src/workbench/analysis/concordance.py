@@ -184,24 +184,23 @@ class Concordance(Analysis):
                 token_hits = self._phrase_hits(words, allowed)
             if allowed is not None:
                 token_hits = [h for h in token_hits if h[0] in allowed]
-            char_spans = []
-            for si, first, last in token_hits:
-                st = self.table_.segments[si]
-                char_spans.append((si, st.start[first], st.end[last]))
+            segments = self.table_.segments
+            char_spans = [(si, segments[si].start[first], segments[si].end[last]) for si, first, last in token_hits]
         return self._rows(char_spans, width, sort, limit)
 
     def _rows(self, spans: list[tuple[int, int, int]], width: int, sort: str | None,
               limit: int | None) -> pd.DataFrame:
-        info = self.segment_info_
-        columns: dict[str, list] = {c: [] for c in COLUMNS}
-        for si, start, end in sorted(spans):
-            doc_id, seg_id, speaker, role, kind, seg_start, seg_end, text = info[si]
-            # Context stays inside the segment: never another speaker's words.
-            left = text[max(seg_start, start - width):start]
-            right = text[end:min(seg_end, end + width)]
-            for column, value in zip(COLUMNS, (doc_id, seg_id, speaker, role, kind, start, end, _flat(left),
-                                               text[start:end], _flat(right))):
-                columns[column].append(value)
+        # Column by column (a word like "the" has tens of thousands of hits in a large corpus).
+        spans = sorted(spans)
+        info = [self.segment_info_[si] for si, _, _ in spans]
+        starts = [start for _, start, _ in spans]
+        ends = [end for _, _, end in spans]
+        columns: dict[str, list] = {name: [row[i] for row in info] for i, name in enumerate(COLUMNS[:5])}
+        columns["start_char"], columns["end_char"] = starts, ends
+        # Context stays inside the segment: never another speaker's words.
+        columns["left"] = [_flat(row[7][max(row[5], start - width):start]) for row, start in zip(info, starts)]
+        columns["match"] = [row[7][start:end] for row, start, end in zip(info, starts, ends)]
+        columns["right"] = [_flat(row[7][end:min(row[6], end + width)]) for row, end in zip(info, ends)]
         frame = pd.DataFrame(columns, columns=COLUMNS)
         frame = sort_hits(frame, sort)
         return frame.head(limit).reset_index(drop=True) if limit else frame.reset_index(drop=True)
