@@ -18,11 +18,18 @@ OCCURRENCE_COLUMNS = ["phrase", "kind", "family", "doc_id", "seg_id", "start_cha
 KIND_ORDER = {"family": 0, "quoted": 1, "ngram": 2}
 
 
-def example_quote(corpus: Corpus, seg_id: str, start: int, end: int, max_chars: int = 240) -> str:
-    """The sentence around a match, quoted, with where it is: “…” (doc#0003, 120-135)."""
+def example_quote(corpus: Corpus, seg_id: str, start: int, end: int, max_chars: int = 240,
+                  sentences: dict[str, list[tuple[int, int]]] | None = None) -> str:
+    """The sentence around a match, quoted, with where it is: “…” (doc#0003, 120-135).
+    ``sentences`` keeps each segment's sentence spans between calls."""
     seg = corpus.segment(seg_id)
     text = corpus.document(seg.doc_id).text
-    around = [(s, e) for s, e in sentence_spans(text, seg.start_char, seg.end_char) if s <= start and end <= e + 1]
+    if sentences is None or seg_id not in sentences:
+        found = sentence_spans(text, seg.start_char, seg.end_char)
+        if sentences is None:
+            sentences = {}
+        sentences[seg_id] = found
+    around = [(s, e) for s, e in sentences[seg_id] if s <= start and end <= e + 1]
     s, e = around[0] if around else (seg.start_char, seg.end_char)
     snippet = " ".join(text[s:e].split())
     if len(snippet) > max_chars:
@@ -40,9 +47,10 @@ def _family_of(families: PhraseFamilies | None) -> dict[str, list[tuple[int, int
     return spans
 
 
-def _family_for(occurrences: pd.DataFrame, spans: dict[str, list[tuple[int, int, str]]]) -> str:
+def _family_for(occurrences: list[tuple], spans: dict[str, list[tuple[int, int, str]]]) -> str:
+    """The family most of a phrase's occurrences overlap (at least half of them), else ""."""
     votes: dict[str, int] = defaultdict(int)
-    for seg_id, start, end in occurrences[["seg_id", "start_char", "end_char"]].itertuples(index=False):
+    for _, seg_id, start, end, *_ in occurrences:
         for s, e, label in spans.get(seg_id, ()):
             if s < end and start < e:
                 votes[label] += 1
@@ -59,6 +67,16 @@ def _row(result, phrase: str, kind: str, family: str) -> dict:
                                                        "variants", *TRACE_COLUMNS)}}
 
 
+def _grouped(occurrences: pd.DataFrame, key: str) -> dict[str, list[tuple]]:
+    """Occurrence rows (doc_id, seg_id, start_char, end_char, speaker, surface) by phrase key, in table
+    order, read in one pass (a large corpus has tens of thousands of phrases)."""
+    columns = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "surface"]
+    groups: dict[str, list[tuple]] = defaultdict(list)
+    for k, *rest in zip(occurrences[key].tolist(), *(occurrences[c].tolist() for c in columns)):
+        groups[k].append(tuple(rest))
+    return groups
+
+
 def build_phrase_table(corpus: Corpus, ngrams: PhraseMiner | None = None, quoted: QuotedPhrases | None = None,
                        families: PhraseFamilies | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(phrases, occurrences). ``phrases`` has PHRASE_COLUMNS then the example's TRACE_COLUMNS."""
@@ -71,21 +89,22 @@ def build_phrase_table(corpus: Corpus, ngrams: PhraseMiner | None = None, quoted
         occ += [(fam, "family", fam, *rest) for fam, *rest in
                 m[["family", "doc_id", "seg_id", "start_char", "end_char", "speaker", "surface"]].itertuples(index=False)]
     if quoted is not None:
-        by_key = {k: g for k, g in quoted.occurrences_.groupby("phrase", sort=False)}
+        by_key = _grouped(quoted.occurrences_, "phrase")
         for q in quoted.phrases_.itertuples(index=False):
             group = by_key[quote_key(q.example)]
             family = _family_for(group, spans)
             rows.append(_row(q, q.phrase, "quoted", family))
-            occ += [(q.phrase, "quoted", family, *rest) for _, *rest in group.itertuples(index=False)]
+            occ += [(q.phrase, "quoted", family, *rest) for rest in group]
     if ngrams is not None:
-        by_key = {k: g for k, g in ngrams.occurrences_.groupby("phrase_key", sort=False)}
+        by_key = _grouped(ngrams.occurrences_, "phrase_key")
         for p in ngrams.phrases_.itertuples(index=False):
             group = by_key[p.phrase_key]
             family = _family_for(group, spans)
             rows.append(_row(p, p.phrase, "ngram", family))
-            occ += [(p.phrase, "ngram", family, *rest) for _, *rest in group.itertuples(index=False)]
+            occ += [(p.phrase, "ngram", family, *rest) for rest in group]
     table = pd.DataFrame(rows, columns=[c for c in PHRASE_COLUMNS if c != "example"] + TRACE_COLUMNS)
-    table["example"] = [example_quote(corpus, s, int(a), int(b)) for s, a, b in
+    sentences: dict[str, list[tuple[int, int]]] = {}
+    table["example"] = [example_quote(corpus, s, int(a), int(b), sentences=sentences) for s, a, b in
                         table[["seg_id", "start_char", "end_char"]].itertuples(index=False)]
     table["_order"] = table["kind"].map(KIND_ORDER)
     table = table.sort_values(["_order", "score", "count", "phrase"], ascending=[True, False, False, True],
