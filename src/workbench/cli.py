@@ -85,7 +85,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
     config = _config_from(args)
     bench = Workbench(args.path, config, strict=args.strict, cache_dir=args.cache_dir,
-                      progress=not args.no_progress)
+                      progress=not args.no_progress, reuse_results=not args.recompute)
     corpus = bench.corpus
     print(f"Loaded {len(corpus.documents)} documents, {len(corpus.segments)} segments "
           f"({len(corpus.problems)} load problems).")
@@ -94,9 +94,13 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     written = bench.analyse(args.out)
     for step, reason in bench.skipped_.items():
         print(f"  {step} skipped: {reason}")
-    annotated = bench.annotated
-    print(f"Annotated with {annotated.pipeline}: {annotated.n_parsed} segments parsed, "
-          f"{annotated.n_cached} from cache.")
+    if "annotated" in bench.__dict__:
+        annotated = bench.annotated
+        print(f"Annotated with {annotated.pipeline}: {annotated.n_parsed} segments parsed, "
+              f"{annotated.n_cached} from cache.")
+    if bench.reused_:
+        print(f"Reused unchanged results: {', '.join(sorted(set(bench.reused_)))} "
+              "(--recompute to compute them again).")
     print(f"Wrote {len(written)} files to {args.out}:")
     for path in written.values():
         print(f"  {path}")
@@ -232,6 +236,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--cache-dir", help="annotation cache (default $WORKBENCH_CACHE_DIR or ~/.cache/workbench)")
     analyse.add_argument("--n-process", type=int, help="processes for spaCy (default 1)")
     analyse.add_argument("--no-progress", action="store_true", help="no progress bars")
+    analyse.add_argument("--recompute", action="store_true",
+                         help="compute every table again instead of reusing unchanged results from the cache")
     analyse.add_argument("--families", help="your own phrase families (YAML), added to the shipped ones")
     analyse.set_defaults(func=cmd_analyse)
 

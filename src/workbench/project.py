@@ -25,6 +25,7 @@ from .analysis.phrase_table import PHRASE_COLUMNS
 from .corpus.model import SEGMENT_COLUMNS
 from .errors import CorpusError, Errors, WorkbenchError
 from .manifest import build_manifest, write_json_atomic
+from .result_cache import ResultCache, code_fingerprint, file_hash, stable_hash
 
 
 CODE_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "code", "coder", "source",
@@ -32,6 +33,29 @@ CODE_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "code",
 THEME_CSV_COLUMNS = ["theme_id", "label", "keywords", "size", "doc_count", "stability", "representative"]
 # Phrases match on lemmas and families on parts of speech; these are always loaded.
 ANALYSIS_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
+# Longer tables stay CSV only: spreadsheets hold at most 1,048,576 rows and are slow long before that.
+XLSX_MAX_ROWS = 100_000
+# Settings that change speed but never results: left out of result keys.
+SPEED_ONLY_SETTINGS = {"annotate": ("n_process", "batch_size")}
+
+
+def write_workbook(csvs: dict[str, Path], path: Path, max_rows: int | None = None) -> Path:
+    """The CSV tables as sheets of one XLSX workbook; tables over ``max_rows`` rows (default
+    ``XLSX_MAX_ROWS``) are left out and named on a first sheet, "about", with their row counts."""
+    from .export import write_xlsx
+
+    max_rows = XLSX_MAX_ROWS if max_rows is None else max_rows
+    sheets, left_out = {}, []
+    for name, csv in csvs.items():
+        frame = pd.read_csv(csv, keep_default_na=False)
+        if len(frame) > max_rows:
+            left_out.append({"table": name, "rows": len(frame), "file": csv.name,
+                             "why": f"more than {max_rows:,} rows: open the CSV file instead"})
+        else:
+            sheets[name] = frame
+    if left_out:
+        sheets = {"about": pd.DataFrame(left_out, columns=["table", "rows", "file", "why"]), **sheets}
+    return write_xlsx(sheets, path)
 
 
 class Workbench:
@@ -39,7 +63,7 @@ class Workbench:
 
     def __init__(self, corpus_path: str | Path, config: Config | None = None, *, strict: bool = False,
                  cache_dir: str | Path | None = None, progress: bool = True,
-                 models_dir: str | Path | None = None, reuse_models: bool = True):
+                 models_dir: str | Path | None = None, reuse_models: bool = True, reuse_results: bool = True):
         self.corpus_path = Path(corpus_path)
         self.config = config or Config()
         self.strict = strict
@@ -48,6 +72,9 @@ class Workbench:
         self.timings: dict[str, float] = {}
         self._models_dir = Path(models_dir) if models_dir else None
         self.reuse_models = reuse_models  # False: fit themes again even if a saved model fits
+        self.reuse_results = reuse_results  # False: compute every table again (and keep the new results)
+        self.reused_: list[str] = []  # steps whose results came from the results cache
+        self._reused_meta: dict = {}
 
     @contextmanager
     def _timed(self, step: str) -> Iterator[None]:
@@ -104,11 +131,77 @@ class Workbench:
             return PhraseFamilies(self.config.phrases.families_file).fit(annotated)
 
     @cached_property
+    def _phrase_results(self) -> dict[str, pd.DataFrame]:
+        def compute() -> dict[str, pd.DataFrame]:
+            miner, quoted, families = self.phrase_miner, self.quoted_phrases, self.phrase_families
+            with self._timed("phrases"):
+                phrases, occurrences = build_phrase_table(self.corpus, miner, quoted, families)
+            return {"phrases": phrases, "occurrences": occurrences, "families": families.families_,
+                    "variants": families.variants_}
+
+        with self._timed("phrases"):
+            key = self.result_key("phrases", ["phrases"], files=[self.config.phrases.families_file])
+        return self._reuse("phrases", key, compute)
+
+    @property
     def phrase_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(phrases, occurrences): n-grams, quoted phrases and families in one table."""
-        miner, quoted, families = self.phrase_miner, self.quoted_phrases, self.phrase_families
-        with self._timed("phrases"):
-            return build_phrase_table(self.corpus, miner, quoted, families)
+        return self._phrase_results["phrases"], self._phrase_results["occurrences"]
+
+    @property
+    def family_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """(families, variants) of the phrase families (as ``phrase_families.families_`` and ``.variants_``)."""
+        return self._phrase_results["families"], self._phrase_results["variants"]
+
+    # -- results kept by fingerprint ------------------------------------------------------------
+    @cached_property
+    def results(self) -> ResultCache:
+        """Finished tables by fingerprint, beside the annotation cache."""
+        from .annotate import default_cache_dir
+
+        return ResultCache(Path(self.cache_dir) if self.cache_dir is not None else default_cache_dir())
+
+    def result_key(self, step: str, sections: list[str], files: list | tuple = (), extra: dict | None = None) -> str | None:
+        """A hash of everything ``step``'s result depends on: the corpus files, the corpus, annotation and
+        ``sections`` settings, the files it reads, ``extra``, package versions and the workbench code.
+        None when results are not to be reused."""
+        if not self.reuse_results:
+            return None
+        from .manifest import package_versions
+
+        settings = {}
+        for name in ["corpus", "annotate", "analysis", *sections]:
+            values = dict(getattr(self.config, name).__dict__)
+            for speed_only in SPEED_ONLY_SETTINGS.get(name, ()):
+                values.pop(speed_only, None)
+            settings[name] = values
+        return stable_hash({"step": step, "settings": settings, "files": {str(f): file_hash(f) for f in files if f},
+                            "extra": extra or {}, "corpus": self.corpus.file_hashes(), "code": code_fingerprint(),
+                            "packages": package_versions()})
+
+    def _reuse(self, step: str, key: str | None, compute) -> dict[str, pd.DataFrame]:
+        """The stored result for ``key``, else ``compute()`` (stored with the pipeline that made it)."""
+        if key is not None:
+            with self._timed(step):
+                hit = self.results.get(step, key)
+            if hit is not None:
+                frames, meta = hit
+                self.reused_.append(step)
+                self._reused_meta = meta or self._reused_meta
+                return frames
+        frames = compute()
+        if key is not None:
+            with self._timed(step):
+                self.results.put(step, key, frames, meta=self.pipeline_info())
+        return frames
+
+    def pipeline_info(self) -> dict[str, str]:
+        """The spaCy pipeline and components the results came from (without annotating when every
+        result was reused)."""
+        if "annotated" not in self.__dict__ and self._reused_meta.get("spacy_pipeline"):
+            return {k: self._reused_meta[k] for k in ("spacy_pipeline", "spacy_components")}
+        annotated = self.annotated
+        return {"spacy_pipeline": annotated.pipeline, "spacy_components": ",".join(annotated.components)}
 
     @cached_property
     def concordance(self) -> Concordance:
@@ -124,6 +217,16 @@ class Workbench:
         with self._timed("keyness"):
             return Keyness(group_by or cfg.group_by, target or cfg.target, reference or cfg.reference,
                            min_count=cfg.min_count).fit(tokens, miner)
+
+    @cached_property
+    def keyness_table(self) -> pd.DataFrame | None:
+        """The configured keyness table, or None when the corpus has fewer than two groups."""
+        def compute() -> dict[str, pd.DataFrame]:
+            return {"keyness": self.keyness().keyness_} if self.has_groups() else {}
+
+        with self._timed("keyness"):
+            key = self.result_key("keyness", ["phrases", "keyness"])
+        return self._reuse("keyness", key, compute).get("keyness")
 
     @cached_property
     def models_dir(self) -> Path:
@@ -299,13 +402,29 @@ class Workbench:
                                               models_dir=self.models_dir).fit(self.annotated)
         return cache[kind]
 
+    def barrier_hits(self, kind: str = "barrier") -> pd.DataFrame:
+        """The detector's hits (BARRIER_COLUMNS), reused from the results cache when nothing changed."""
+        cache = self.__dict__.setdefault("_hits", {})
+        if kind not in cache:
+            cfg = self.config.barriers
+
+            def compute() -> dict[str, pd.DataFrame]:
+                return {"hits": self.barriers(kind).hits_}
+
+            with self._timed(f"{kind}s"):
+                embedder = make_embedder(cfg.embedding, self.models_dir).model_id
+                key = self.result_key(f"{kind}s", ["barriers"], files=[self.config.coding.codebook_file],
+                                      extra={"kind": kind, "embedding": embedder})
+            cache[kind] = self._reuse(f"{kind}s", key, compute)["hits"]
+        return cache[kind]
+
     def suggest_codings(self, kinds: tuple[str, ...] = ("barrier", "enabler"), coder: str = "workbench") -> int:
         """Put the detectors' hits in the review queue as pending suggestions; returns how many are new."""
         from .coding import Coding
 
         suggestions = []
         for kind in kinds:
-            for hit in self.barriers(kind).hits_.itertuples(index=False):
+            for hit in self.barrier_hits(kind).itertuples(index=False):
                 by_rule = "cue" in hit.evidence or "structure" in hit.evidence
                 suggestions.append(Coding(
                     doc_id=hit.doc_id, seg_id=hit.seg_id, start_char=int(hit.start_char),
@@ -351,18 +470,42 @@ class Workbench:
 
     def export(self, out: Path, tables: dict[str, Path]) -> dict[str, Path]:
         """The tables as one XLSX workbook, the codebook as REFI-QDA ``.qdc``, and a REFI-QDA ``.qdpx``
-        project (texts, codebook, human and accepted machine codings) for NVivo, ATLAS.ti, MAXQDA, QualCoder."""
-        from .export import write_qdc, write_qdpx, write_xlsx
+        project (texts, codebook, human and accepted machine codings) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
+
+        Tables longer than ``XLSX_MAX_ROWS`` stay CSV only (the workbook's "about" sheet says so). A
+        workbook or project made from the same inputs before is copied from the results cache."""
+        from .export import write_qdc, write_qdpx
 
         written = {"workbook": out / "tables.xlsx", "codebook_qdc": out / "codebook.qdc"}
-        write_xlsx({name: pd.read_csv(path, keep_default_na=False) for name, path in tables.items()
-                    if path.suffix == ".csv"}, written["workbook"])
+        csvs = {name: path for name, path in tables.items() if path.suffix == ".csv"}
+        key = None
+        if self.reuse_results:
+            key = stable_hash({"code": code_fingerprint(), "max_rows": XLSX_MAX_ROWS,
+                               "tables": {name: file_hash(path) for name, path in csvs.items()}})
+        if not (key and self.results.get_file("workbook", key, ".xlsx", written["workbook"])):
+            write_workbook(csvs, written["workbook"])
+            if key:
+                self.results.put_file("workbook", key, ".xlsx", written["workbook"])
         write_qdc(self.codebook, written["codebook_qdc"])
+        qdpx = out / "project.qdpx"
+        key = None
+        if self.reuse_results:
+            codings = sorted(self.codings_dir.glob("*.json")) if self.codings_dir.is_dir() else []
+            key = stable_hash({"code": code_fingerprint(), "corpus": self.corpus.file_hashes(),
+                               "name": self.corpus_path.resolve().name,
+                               "codebook": file_hash(self.config.coding.codebook_file),
+                               "codings": {f.name: file_hash(f) for f in codings}})
+        if key and self.results.get_file("project", key, ".qdpx", qdpx):
+            written["project_qdpx"] = qdpx
+            return written
         try:
-            written["project_qdpx"] = write_qdpx(self.corpus, self.codebook, self.codings.load(), out / "project.qdpx",
+            written["project_qdpx"] = write_qdpx(self.corpus, self.codebook, self.codings.load(), qdpx,
                                                  project_name=self.corpus_path.resolve().name, author="workbench")
         except WorkbenchError as err:  # codings that no longer fit an edited document: say so, go on
             self.skipped_["project.qdpx"] = str(err)
+        else:
+            if key:
+                self.results.put_file("project", key, ".qdpx", qdpx)
         return written
 
     def segment_meta(self) -> pd.DataFrame:
@@ -384,7 +527,6 @@ class Workbench:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as err:
             raise WorkbenchError(Errors.E200.format(path=out, detail=err.strerror or err)) from None
-        annotated = self.annotated
         written: dict[str, Path] = {}
         with self._timed("write"):
             segments = self.corpus.segments_df()[SEGMENT_COLUMNS]
@@ -397,7 +539,7 @@ class Workbench:
             written["phrase_occurrences"] = out / "phrase_occurrences.csv"
             occurrences.to_csv(written["phrase_occurrences"], index=False)
             written["family_variants"] = out / "family_variants.csv"
-            self.phrase_families.variants_.to_csv(written["family_variants"], index=False)
+            self.family_tables[1].to_csv(written["family_variants"], index=False)
         self.skipped_: dict[str, str] = {}
         themes = self._themes_or_skip() if self.config.themes.enabled else None
         if themes is not None:
@@ -409,14 +551,14 @@ class Workbench:
                     written["segment_themes"], index=False)
                 written["theme_quotes"] = out / "theme_quotes.csv"
                 themes.quotes_.to_csv(written["theme_quotes"], index=False)
-        if self.has_groups():
-            keyness = self.keyness()
+        keyness = self.keyness_table
+        if keyness is not None:
             with self._timed("write"):
                 written["keyness"] = out / "keyness.csv"
-                keyness.keyness_.to_csv(written["keyness"], index=False)
+                keyness.to_csv(written["keyness"], index=False)
         if self.config.barriers.enabled:
             for kind in ("barrier", "enabler"):
-                hits = self.barriers(kind).hits_
+                hits = self.barrier_hits(kind)
                 with self._timed("write"):
                     written[f"{kind}s"] = out / f"{kind}s.csv"
                     hits.to_csv(written[f"{kind}s"], index=False)
@@ -429,7 +571,7 @@ class Workbench:
             written.update(self.export(out, written))
         manifest = build_manifest(
             self.corpus, self.config.to_dict(),
-            models={"spacy_pipeline": annotated.pipeline, "spacy_components": ",".join(annotated.components)},
+            models=self.pipeline_info(),
             seeds={"analysis": self.config.analysis.seed},
             timings=self.timings, outputs=[p.name for p in written.values()] + ["manifest.json"],
         )
@@ -444,15 +586,21 @@ class Workbench:
         if self.config.barriers.enabled:
             manifest["models"]["barrier_embedding"] = make_embedder(self.config.barriers.embedding,
                                                                      self.models_dir).model_id
-            manifest["barriers"] = {f"{kind}s": self.barriers(kind).hits_["category"].value_counts().sort_index()
+            manifest["barriers"] = {f"{kind}s": self.barrier_hits(kind)["category"].value_counts().sort_index()
                                     .to_dict() for kind in ("barrier", "enabler")}
         manifest["codebook"] = {"file": self.config.coding.codebook_file or "(shipped default)",
                                 "codes": len(self.codebook.codes)}
         manifest["codings"] = {"folder": str(self.codings_dir), "accepted_codes": len(codes),
                                "pending_suggestions": len(self.codings.queue())}
-        manifest["annotation_cache"] = {"parsed_segments": annotated.n_parsed,
-                                        "cached_segments": annotated.n_cached,
-                                        "rebuilt_entries": annotated.cache_rebuilt}
+        if "annotated" in self.__dict__:
+            annotated = self.annotated
+            manifest["annotation_cache"] = {"parsed_segments": annotated.n_parsed,
+                                            "cached_segments": annotated.n_cached,
+                                            "rebuilt_entries": annotated.cache_rebuilt}
+        else:
+            manifest["annotation_cache"] = {"parsed_segments": 0, "cached_segments": 0, "rebuilt_entries": [],
+                                            "not_needed": "every table was reused from the results cache"}
+        manifest["results_reused"] = sorted(set(self.reused_))
         written["report"] = out / "report.html"
         manifest["outputs"] = sorted(manifest["outputs"] + ["report.html"])
         with self._timed("report"):

@@ -101,7 +101,7 @@ def verify(out_dir: str | Path, *, corpus_path: str | Path | None = None, fresh:
     with tempfile.TemporaryDirectory(prefix="workbench-verify-") as tmp:
         rerun_dir = Path(keep) if keep else Path(tmp) / "outputs"
         bench = Workbench(corpus, config, cache_dir=Path(tmp) / "cache" if fresh else None, progress=progress,
-                          reuse_models=False)
+                          reuse_models=False, reuse_results=False)
         recorded_files = manifest["corpus"].get("files", {})
         current_files = bench.corpus.file_hashes()
         changed = sorted(name for name in set(recorded_files) | set(current_files)

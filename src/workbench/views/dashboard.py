@@ -80,7 +80,7 @@ class Dashboard:
 
     def families(self) -> pd.DataFrame:
         """The wordings found for each phrase family: family, variant, count, doc_count."""
-        variants = self.bench.phrase_families.variants_
+        variants = self.bench.family_tables[1]
         return variants[["family", "variant", "count", "doc_count"]].reset_index(drop=True)
 
     def quotes_for_phrase(self, phrase: str, kind: str | None = None) -> pd.DataFrame:
@@ -157,7 +157,7 @@ class Dashboard:
             raise WorkbenchError(Errors.E483.format(kind=kind))
         if not self.bench.config.barriers.enabled:
             return pd.DataFrame(columns=QUOTE_COLUMNS + ["category", "score", "evidence"])
-        return self.bench.barriers(kind).hits_
+        return self.bench.barrier_hits(kind)
 
     def categories(self, kind: str | None = None) -> pd.DataFrame:
         """Barrier and enabler categories with hits, most hits first: kind, category, count, doc_count."""

@@ -105,11 +105,10 @@ class ReportData:
 
         corpus = bench.corpus
         phrases, occurrences = bench.phrase_tables
-        families = bench.phrase_families
+        families, variants = bench.family_tables
         data = cls(name=Path(bench.corpus_path).resolve().name, documents=corpus.documents_df(),
                    segments=corpus.segments_df(), speakers=corpus.speakers_df(), problems=corpus.problems_df(),
-                   phrases=phrases, occurrences=occurrences, families=families.families_,
-                   variants=families.variants_)
+                   phrases=phrases, occurrences=occurrences, families=families, variants=variants)
         seeds = {"analysis": bench.config.analysis.seed}
         if not bench.config.themes.enabled:
             data.skipped["themes"] = "Themes were switched off in the settings (themes.enabled = false)."
@@ -125,15 +124,15 @@ class ReportData:
                 data.theme_assignments = model.assignments_
                 seeds["themes"] = bench.config.themes.seed
         if bench.config.barriers.enabled:
-            data.barriers = bench.barriers("barrier").hits_
-            data.enablers = bench.barriers("enabler").hits_
+            data.barriers = bench.barrier_hits("barrier")
+            data.enablers = bench.barrier_hits("enabler")
             data.category_descriptions = {c.name: c.description for c in bench.codebook if c.description}
         else:
             data.skipped["barriers"] = "Barriers and enablers were switched off in the settings."
         data.codes = bench.codes_table()
         data.manifest = {"packages": package_versions(), "seeds": seeds,
                          "config_fingerprint": bench.config.fingerprint(),
-                         "models": {"spacy_pipeline": bench.annotated.pipeline},
+                         "models": {"spacy_pipeline": bench.pipeline_info()["spacy_pipeline"]},
                          "corpus": {"documents": len(corpus.documents), "segments": len(corpus.segments),
                                     "unit": corpus.unit}}
         return data.check()
