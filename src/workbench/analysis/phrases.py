@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from functools import lru_cache
 
 import pandas as pd
 
@@ -145,15 +146,15 @@ class PhraseMiner(Analysis):
             return False
         if any(w.isdigit() for w in (key[0], key[-1])):
             return False
-        if len(key) <= 3 and all(w in STOP_WORDS or w.startswith("'") for w in key):
+        if len(key) <= 3 and all(w in stop_words() or w.startswith("'") for w in key):
             return False  # "of the", "that's a"; longer runs of small words may be slogans
         return not (len(set(key)) == 1)  # "very very"
 
 
-def _stop_words() -> frozenset[str]:
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words, lower-cased, plus contractions (imported when first needed: importing
+    spaCy takes seconds, and a re-run that reuses its results never needs it)."""
     from spacy.lang.en.stop_words import STOP_WORDS as SPACY_STOP_WORDS
 
     return frozenset(w.lower() for w in SPACY_STOP_WORDS) | {"-pron-", "'s", "n't", "not"}
-
-
-STOP_WORDS = _stop_words()
