@@ -7,10 +7,8 @@ undefined (0/0): they are NaN and the ``note`` column says why.
 """
 from __future__ import annotations
 
-import krippendorff
 import numpy as np
 import pandas as pd
-from sklearn.metrics import cohen_kappa_score
 
 from ..errors import Errors
 from .store import CodingError
@@ -23,6 +21,9 @@ NO_VARIATION = "undefined: both coders gave the same value on every unit"
 def _scores(a: np.ndarray, b: np.ndarray) -> tuple[float, float, str]:
     if np.unique(np.concatenate([a, b])).size < 2:
         return float("nan"), float("nan"), NO_VARIATION
+    import krippendorff  # imported here: scikit-learn takes a second or two to import
+    from sklearn.metrics import cohen_kappa_score
+
     kappa = float(cohen_kappa_score(a, b))
     alpha = float(krippendorff.alpha(reliability_data=np.vstack([a, b]).astype(float),
                                      level_of_measurement="nominal"))
