@@ -396,10 +396,11 @@ class Workbench:
         cache = self.__dict__.setdefault("_detectors", {})
         if kind not in cache:
             cfg = self.config.barriers
+            fitted = next(iter(cache.values()), None)  # the other kind's evidence is the same: reuse it
             with self._timed(f"{kind}s"):
                 cache[kind] = BarrierDetector(self.codebook, kind=kind, unit=cfg.unit, threshold=cfg.threshold,
                                               embedding=cfg.embedding, cache_dir=self.annotator.cache_dir,
-                                              models_dir=self.models_dir).fit(self.annotated)
+                                              models_dir=self.models_dir).fit(self.annotated, evidence_from=fitted)
         return cache[kind]
 
     def barrier_hits(self, kind: str = "barrier") -> pd.DataFrame:

@@ -161,3 +161,19 @@ def test_demo_corpus_has_quotes_for_every_barrier_category(an_demo):
     for row in hits.itertuples(index=False):
         assert an_demo.corpus.document(row.doc_id).text[row.start_char:row.end_char] == row.text
         assert row.evidence
+
+
+@pytest.mark.slow
+def test_the_other_kind_reuses_the_evidence_and_finds_the_same_hits(an_demo):
+    """Cues and similarities are the same for both kinds: an enabler detector given a fitted barrier
+    detector reuses its evidence and finds exactly what it finds on its own."""
+    cache = an_demo.annotator.cache_dir
+    barriers = BarrierDetector(cache_dir=cache).fit(an_demo.annotated)
+    alone = BarrierDetector(kind="enabler", cache_dir=cache).fit(an_demo.annotated)
+    shared = BarrierDetector(kind="enabler", cache_dir=cache).fit(an_demo.annotated, evidence_from=barriers)
+    assert shared.evidence_ is barriers.evidence_
+    pd.testing.assert_frame_equal(shared.hits_, alone.hits_)
+    # Other settings that shape the evidence: computed again.
+    segment_units = BarrierDetector(kind="enabler", unit="segment", cache_dir=cache).fit(
+        an_demo.annotated, evidence_from=barriers)
+    assert segment_units.evidence_ is not barriers.evidence_

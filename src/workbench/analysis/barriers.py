@@ -560,10 +560,25 @@ class BarrierDetector(Analysis):
                                   corpus.document(seg.doc_id).text[start:end], span, heading, heading_kind))
         return units
 
-    def fit(self, annotated) -> "BarrierDetector":
-        units = self._units(annotated)
+    def _evidence_settings(self) -> tuple:
+        """What the evidence depends on (not the threshold or weights): the same for both kinds."""
+        return (self.unit, self.embedding, str(self.models_dir), str(self.cache_dir), self.neighbours,
+                id(self._codebook()), id(self.exemplars) if self.exemplars is not None else None)
+
+    def fit(self, annotated, evidence_from: "BarrierDetector | None" = None) -> "BarrierDetector":
+        """Find the hits (``hits_``). ``evidence_from``: a detector (of either kind) fitted on the same
+        annotated corpus with the same codebook, unit and embedding; its units and evidence (cues,
+        similarities, which are the same for both kinds) are reused instead of computed again."""
         vocab = next(iter(annotated.docs.values())).vocab if annotated.docs else None
-        self.hits_ = self._judge(units, vocab)
+        reusable = (evidence_from is not None and getattr(evidence_from, "source_", None) is annotated
+                    and evidence_from._evidence_settings() == self._evidence_settings())
+        if reusable:
+            units, evidence = evidence_from.units_, evidence_from.evidence_
+        else:
+            units = self._units(annotated)
+            evidence = self._evidence(units, vocab) if units and vocab is not None and self.categories() else []
+        self.source_, self.units_, self.evidence_ = annotated, units, evidence
+        self.hits_ = self._judge(units, vocab, evidence=evidence)
         return self
 
     def detect_texts(self, texts: Sequence[str], nlp=None) -> pd.DataFrame:
@@ -624,11 +639,12 @@ class BarrierDetector(Analysis):
             category = best
         return score, category, evidence
 
-    def _judge(self, units: list[Unit], vocab, keep_all: bool = False) -> pd.DataFrame:
+    def _judge(self, units: list[Unit], vocab, keep_all: bool = False,
+               evidence: list[Evidence] | None = None) -> pd.DataFrame:
         if not units or vocab is None or not self.categories():
             return pd.DataFrame(columns=COLUMNS + (["is_hit"] if keep_all else []))
         rows = []
-        for unit, ev in zip(units, self._evidence(units, vocab)):
+        for unit, ev in zip(units, self._evidence(units, vocab) if evidence is None else evidence):
             raw, category, evidence = self._score(unit, ev, self.kind)
             opposite = self._score(unit, ev, self._other())[0]
             if opposite > raw and raw > 0:  # reads more like the opposite kind: that much less
