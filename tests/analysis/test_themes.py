@@ -276,3 +276,35 @@ def test_a_saved_model_is_reused_only_while_nothing_it_depends_on_changes(th_dir
                       reuse_models=False)
     assert not getattr(fresh.themes, "from_cache_", False)
     assert "Named by hand" in set(fresh.themes.themes_["label"])
+
+
+def test_cosine_knn_is_exact_and_starts_with_the_point_itself():
+    """The neighbours given to UMAP on large corpora: the same as a brute-force search."""
+    from sklearn.neighbors import NearestNeighbors
+
+    from workbench.analysis.themes import cosine_knn
+
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    indices, distances = cosine_knn(vectors, 7, chunk=64)  # several chunks
+    assert indices.shape == distances.shape == (300, 7)
+    assert (indices[:, 0] == np.arange(300)).all() and (distances[:, 0] == 0).all()
+    brute = NearestNeighbors(n_neighbors=7, metric="cosine", algorithm="brute").fit(vectors)
+    expected_dist, expected_idx = brute.kneighbors(vectors)
+    assert (indices == expected_idx).all()
+    np.testing.assert_allclose(distances[:, 1:], expected_dist[:, 1:], atol=1e-5)
+    assert (np.diff(distances, axis=1) >= 0).all()
+
+
+def test_large_corpora_give_umap_exact_neighbours_computed_once():
+    from workbench.analysis.themes import EXACT_KNN_FROM, ThemeModel, auto_settings
+
+    rng = np.random.default_rng(1)
+    n = EXACT_KNN_FROM + 10
+    vectors = rng.normal(size=(n, 8)).astype(np.float32)
+    model = ThemeModel(embedding="static")
+    umap = model._reducer(n, 42, vectors)
+    indices, distances = umap.precomputed_knn
+    assert indices.shape == distances.shape == (n, auto_settings(n)["n_neighbors"])
+    assert model._reducer(n, 43, vectors).precomputed_knn[0] is indices  # the refit reuses them
+    assert model._reducer(100, 42, vectors[:100]).precomputed_knn == (None, None, None)  # small: UMAP's own

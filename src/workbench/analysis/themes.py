@@ -123,6 +123,33 @@ class _Backend:
         return WorkbenchEmbedder()
 
 
+# UMAP finds exact neighbours itself below 4096 points and approximate ones (NN-descent) above; there we
+# compute them exactly instead: on 2 cores NN-descent's JIT compilation alone takes a minute or more.
+EXACT_KNN_FROM = 4096
+
+
+def cosine_knn(vectors: np.ndarray, k: int, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
+    """Exact ``k`` nearest neighbours by cosine distance: (indices, distances), each row starting with
+    the point itself at distance 0; ties go to the lower index. Computed in chunks of rows."""
+    x = _normalise(np.asarray(vectors, dtype=np.float32))
+    n = len(x)
+    k = min(k, n)
+    indices = np.empty((n, k), dtype=np.int64)
+    distances = np.empty((n, k), dtype=np.float32)
+    for lo in range(0, n, chunk):
+        sims = x[lo:lo + chunk] @ x.T
+        rows = np.arange(len(sims))
+        sims[rows, lo + rows] = np.inf  # the point itself comes first
+        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+        part_sims = np.take_along_axis(sims, part, axis=1)
+        order = np.lexsort((part, -part_sims), axis=1)
+        indices[lo:lo + chunk] = np.take_along_axis(part, order, axis=1)
+        best = np.take_along_axis(part_sims, order, axis=1)
+        best[:, 0] = 1.0
+        distances[lo:lo + chunk] = np.clip(1.0 - best, 0.0, 2.0)
+    return indices, distances
+
+
 def auto_settings(n: int) -> dict[str, Any]:
     """Clustering settings scaled to the number of segments."""
     return {
@@ -186,18 +213,27 @@ class ThemeModel(Analysis):
                                 random_state=self.seed),
                 MaximalMarginalRelevance(diversity=0.3, top_n_words=self.top_n_words)]
 
-    def _reducer(self, n: int, seed: int):
+    def _reducer(self, n: int, seed: int, vectors: np.ndarray | None = None):
+        """UMAP to 5 dimensions. From ``EXACT_KNN_FROM`` segments on, the neighbours of ``vectors`` are
+        computed exactly here and given to UMAP (kept for the stability refits, which use the same rows)."""
         from umap import UMAP
 
         warnings.filterwarnings("ignore", message=".*n_jobs value.*", category=UserWarning)
-        return UMAP(n_neighbors=auto_settings(n)["n_neighbors"], n_components=5, min_dist=0.0, metric="cosine",
-                    random_state=seed, low_memory=False, n_jobs=1)
+        k = auto_settings(n)["n_neighbors"]
+        knn = (None, None, None)
+        if vectors is not None and n >= EXACT_KNN_FROM:
+            key = (n, k, hash(vectors[:: max(1, n // 64)].tobytes()))
+            if getattr(self, "_knn", (None,))[0] != key:
+                self._knn = (key, cosine_knn(vectors, k))
+            knn = self._knn[1]
+        return UMAP(n_neighbors=k, n_components=5, min_dist=0.0, metric="cosine",
+                    random_state=seed, low_memory=False, n_jobs=1, precomputed_knn=knn)
 
     def cluster_labels(self, embeddings: np.ndarray, seed: int, long_enough: np.ndarray | None = None) -> np.ndarray:
         """Only the clustering (no keywords): used for stability refits over seeds."""
         fit_rows = np.flatnonzero(long_enough) if long_enough is not None else np.arange(len(embeddings))
         n = len(fit_rows)
-        reduced = self._reducer(n, seed).fit_transform(embeddings[fit_rows])
+        reduced = self._reducer(n, seed, embeddings[fit_rows]).fit_transform(embeddings[fit_rows])
         labels = np.full(len(embeddings), -1)
         labels[fit_rows] = np.asarray(self._clusterer(n, seed).fit(reduced).labels_)
         return self._reduce_outliers(labels, embeddings)
@@ -252,7 +288,7 @@ class ThemeModel(Analysis):
         vectorizer = CountVectorizer(analyzer=_split, min_df=2 if n >= 40 else 1)
         representation = self._representation()
         model = BERTopic(
-            embedding_model=_Backend.create(embedder, cache), umap_model=self._reducer(n, self.seed),
+            embedding_model=_Backend.create(embedder, cache), umap_model=self._reducer(n, self.seed, embeddings[fit_rows]),
             hdbscan_model=self._clusterer(n, self.seed), vectorizer_model=vectorizer,
             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True), representation_model=representation,
             top_n_words=self.top_n_words, zeroshot_topic_list=[g.prompt for g in guided] or None,
