@@ -131,3 +131,16 @@ def test_tables_too_long_for_a_spreadsheet_stay_csv_only(tmp_path):
     rows = list(book["about"].iter_rows(values_only=True))
     assert rows[0] == ("table", "rows", "file", "why")
     assert rows[1][:3] == ("long", 11, "long.csv")
+
+
+def test_the_workbook_can_be_left_out_and_an_old_one_is_not_left_behind(wb_corpus_copy, tmp_path):
+    cache = tmp_path / "cache"
+    bench, manifest = _analyse(wb_corpus_copy, tmp_path / "out", cache)
+    assert (tmp_path / "out" / "tables.xlsx").exists() and "tables.xlsx" in manifest["outputs"]
+    config = _config()
+    config.export.workbook = False
+    bench, manifest = _analyse(wb_corpus_copy, tmp_path / "out", cache, config)
+    assert not (tmp_path / "out" / "tables.xlsx").exists()
+    assert "tables.xlsx" not in manifest["outputs"]
+    assert "workbook = false" in manifest["skipped"]["tables.xlsx"]
+    assert Config.from_dict({"profile": "fast"}).export.workbook is False

@@ -40,6 +40,10 @@ Example ``analysis.toml`` (``profile = "fast"`` first line: presets for large co
     codebook_file = "my-codebook.yml"   # optional; default: the shipped co-production codebook
     folder = "codings"                  # optional; default: <corpus>/.workbench/codings
 
+    [export]
+    workbook = true          # tables.xlsx too (the fast profile writes CSV files only)
+    workbook_max_rows = 100000
+
     [privacy]
     pseudonymise_report = true          # names in report.html become "Carer 1", "Participant 2", ...
     names_file = "names.txt"            # optional: more names to replace, one per line
@@ -124,6 +128,12 @@ class CodingConfig:
 
 
 @dataclass
+class ExportConfig:
+    workbook: bool = True              # tables.xlsx beside the CSV files (the fast profile leaves it out)
+    workbook_max_rows: int = 100_000   # longer tables stay CSV only (named on the workbook's "about" sheet)
+
+
+@dataclass
 class PrivacyConfig:
     pseudonymise_report: bool = False  # replace names (speakers, people, listed names) in report.html
     names_file: str | None = None      # extra names to replace, one per line
@@ -138,6 +148,7 @@ PROFILES: dict[str, dict[str, dict[str, Any]]] = {
                      "n_process": 2, "batch_size": 256},
         "themes": {"embedding": "static", "stability_runs": 1},
         "barriers": {"embedding": "static"},
+        "export": {"workbook": False},  # the CSV files hold every table; a workbook of them takes minutes
     },
 }
 
@@ -154,6 +165,7 @@ class Config:
     themes: ThemesConfig = field(default_factory=ThemesConfig)
     barriers: BarriersConfig = field(default_factory=BarriersConfig)
     coding: CodingConfig = field(default_factory=CodingConfig)
+    export: ExportConfig = field(default_factory=ExportConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     profile: str = "default"
 
@@ -211,7 +223,8 @@ class Config:
                                     ("keyness", "min_count", self.keyness.min_count),
                                     ("corpus", "max_file_mb", self.corpus.max_file_mb),
                                     ("annotate", "n_process", self.annotate.n_process),
-                                    ("annotate", "batch_size", self.annotate.batch_size)):
+                                    ("annotate", "batch_size", self.annotate.batch_size),
+                                    ("export", "workbook_max_rows", self.export.workbook_max_rows)):
             if value <= 0:
                 raise ConfigError(Errors.E152.format(section=section, key=key, value=value,
                                                      detail="it must be greater than 0"))

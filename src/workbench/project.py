@@ -473,20 +473,26 @@ class Workbench:
         """The tables as one XLSX workbook, the codebook as REFI-QDA ``.qdc``, and a REFI-QDA ``.qdpx``
         project (texts, codebook, human and accepted machine codings) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
 
-        Tables longer than ``XLSX_MAX_ROWS`` stay CSV only (the workbook's "about" sheet says so). A
+        Tables longer than ``[export] workbook_max_rows`` stay CSV only (the workbook's "about" sheet says so). A
         workbook or project made from the same inputs before is copied from the results cache."""
         from .export import write_qdc, write_qdpx
 
-        written = {"workbook": out / "tables.xlsx", "codebook_qdc": out / "codebook.qdc"}
-        csvs = {name: path for name, path in tables.items() if path.suffix == ".csv"}
-        key = None
-        if self.reuse_results:
-            key = stable_hash({"code": code_fingerprint(), "max_rows": XLSX_MAX_ROWS,
-                               "tables": {name: file_hash(path) for name, path in csvs.items()}})
-        if not (key and self.results.get_file("workbook", key, ".xlsx", written["workbook"])):
-            write_workbook(csvs, written["workbook"])
-            if key:
-                self.results.put_file("workbook", key, ".xlsx", written["workbook"])
+        written = {"codebook_qdc": out / "codebook.qdc"}
+        cfg = self.config.export
+        if cfg.workbook:
+            written["workbook"] = out / "tables.xlsx"
+            csvs = {name: path for name, path in tables.items() if path.suffix == ".csv"}
+            key = None
+            if self.reuse_results:
+                key = stable_hash({"code": code_fingerprint(), "max_rows": cfg.workbook_max_rows,
+                                   "tables": {name: file_hash(path) for name, path in csvs.items()}})
+            if not (key and self.results.get_file("workbook", key, ".xlsx", written["workbook"])):
+                write_workbook(csvs, written["workbook"], cfg.workbook_max_rows)
+                if key:
+                    self.results.put_file("workbook", key, ".xlsx", written["workbook"])
+        else:
+            (out / "tables.xlsx").unlink(missing_ok=True)  # not an older run's workbook beside new tables
+            self.skipped_["tables.xlsx"] = "[export] workbook = false (the CSV files hold every table)"
         write_qdc(self.codebook, written["codebook_qdc"])
         qdpx = out / "project.qdpx"
         key = None
