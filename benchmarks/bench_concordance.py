@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -19,6 +17,7 @@ from workbench.annotate import Annotator
 from workbench.corpus import load_corpus
 
 from .corpus_gen import generate
+from .inprocess import concordance_latency
 
 COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
 
@@ -35,26 +34,11 @@ def run(words: int, queries: int = 300, seed: int = 13, n_process: int = 2, cach
         table = TokenTable.from_annotated(annotated)
         concordance = Concordance().fit(table)
         index_s = time.perf_counter() - t
-        rng = random.Random(seed)
-        vocabulary = [w for w in concordance.index_["lower"] if w.isalpha()]
-        sample = rng.sample(vocabulary, k=min(queries, len(vocabulary)))
-        latencies = []
-        for word in sample:
-            t = time.perf_counter()
-            concordance.query(word, "word")
-            latencies.append((time.perf_counter() - t) * 1000)
-        common = max(vocabulary, key=lambda w: len(concordance.index_["lower"][w]))
-        t = time.perf_counter()
-        hits = len(concordance.query(common, "word"))
-        common_ms = (time.perf_counter() - t) * 1000
-    latencies.sort()
+        latency = concordance_latency(concordance, queries, seed)
     return {
         "words_generated": words, "documents": len(corpus.documents), "segments": len(corpus.segments),
         "tokens": table.n_tokens(), "annotate_seconds": round(annotate_s, 2),
-        "index_build_seconds": round(index_s, 2), "queries": len(latencies),
-        "word_query_ms_p50": round(statistics.median(latencies), 2),
-        "word_query_ms_p95": round(latencies[int(0.95 * (len(latencies) - 1))], 2),
-        "most_common_word": common, "most_common_word_hits": hits, "most_common_word_ms": round(common_ms, 1),
+        "index_build_seconds": round(index_s, 2), **latency,
     }
 
 

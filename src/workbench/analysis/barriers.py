@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
@@ -106,209 +107,19 @@ GENERIC: dict[str, list[list]] = {
 }
 NEGATION = {"not", "n't", "n’t", "never", "no", "nobody", "nothing", "none", "nor", "without", "cannot",
             "neither", "noone"}
-# Sentences of each category beyond the codebook's one or two examples, for the nearest-neighbour
-# similarity. Written for this purpose (not taken from any evaluation set); a custom codebook's categories
-# use their own description and examples, and ``exemplars=`` can add more.
-EXEMPLARS: dict[str, list[str]] = {
-    "power and hierarchy": [
-        "In the end the head of service picks which option goes ahead, whatever the group says.",
-        "We can make suggestions, but only the directors get a vote.",
-        "Job titles count for more than experience in those rooms.",
-        "The hospital decides and then tells the patient forum afterwards.",
-        "Clinicians talk down to parents as if we know nothing about our own children.",
-        "Control stays with the council; residents are there to advise, not to decide.",
-        "Whatever we agree, the executive can overturn it.",
-        "We had a seat at the table but no vote.",
-    ],
-    "time and resources": [
-        "There is no money in the contract for involving people.",
-        "Staff have no protected time for this on top of their caseloads.",
-        "The grant ends in March, so the group will have to stop.",
-        "Doing it properly needs months we simply haven't got.",
-        "Everything was rushed to hit the deadline.",
-        "The team is short-staffed, so involvement is the first thing cut.",
-        "We can't afford a venue, so sessions keep getting cancelled.",
-        "It's hard to keep a group going on one year of funding.",
-    ],
-    "culture and engrained systems": [
-        "The organisation keeps sliding back to the way it has always worked.",
-        "Rigid processes leave no room for doing anything differently.",
-        "Every idea has to pass through layers of approval before anything happens.",
-        "Fear of getting it wrong keeps everyone sticking to the usual process.",
-        "Old habits return as soon as the pressure is on.",
-        "The forms and systems were built for professionals, not for families.",
-        "Policies written years ago still dictate how everything is done.",
-        "People say they want change, but the institution resists it at every turn.",
-    ],
-    "tokenism and late consultation": [
-        "We were only asked once the plans were finished.",
-        "The consultation was a formality; the outcome was settled months before.",
-        "They wanted a patient's face on the poster, not a patient's voice in the meeting.",
-        "Our feedback went into a report that nobody acted on.",
-        "It was involvement for show, so they could say it had been done.",
-        "We were asked to approve something we had no part in writing.",
-        "One listening event at the end does not make it co-production.",
-        "They counted how many people attended, not whether anything changed.",
-    ],
-    "jargon and accessibility": [
-        "The letters use technical terms that most families don't understand.",
-        "The building has steps at the entrance and no accessible toilet.",
-        "Sessions in the middle of the working day exclude anyone with a job.",
-        "The documents were too long to read in the time we had.",
-        "Without translation, people who don't speak English are shut out.",
-        "The online form is impossible to fill in without a computer.",
-        "Professionals talk in abbreviations that leave everyone else lost.",
-        "The venue was two buses away with nowhere to park.",
-        "There was nothing in easy read for people with a learning disability.",
-    ],
-    "recognition and payment": [
-        "People with lived experience are expected to give their time for nothing.",
-        "We waited weeks to get our travel money back.",
-        "Claiming expenses meant filling in forms and waiting for weeks.",
-        "The benefits rules make payment risky for many members.",
-        "Our contribution was left out of the final report.",
-        "The hours volunteers put in were never recognised by the organisation.",
-        "Members paid for their own parking and never got it back.",
-    ],
-    "trust": [
-        "After so many reviews that changed nothing, residents doubt this one will be different.",
-        "Tenants worry that complaining could put their housing at risk.",
-        "Promises made at the last review were quietly forgotten.",
-        "Past experiences of being ignored make people reluctant to take part.",
-        "Relations between the estate and the housing office broke down years ago.",
-        "Many people simply don't believe the hospital means what it says.",
-    ],
-    "confidence and training": [
-        "Members were never told how the committee works or what their role is.",
-        "Many people find formal committees intimidating and feel out of place.",
-        "Without an induction, new members are thrown in at the deep end.",
-        "Young people said they felt too shy to put their hand up.",
-        "Managers have no experience of sharing a project with residents, and it shows.",
-        "I worried I would say the wrong thing and look foolish.",
-    ],
-    "early involvement": [
-        "Residents set the priorities before any plans were drawn up.",
-        "We started with a blank sheet and the group decided what to work on.",
-        "Young people shaped the project from its first week.",
-        "Asking families early meant the plan fitted their lives.",
-        "They asked us what the problem was before proposing any answers.",
-        "The community was asked what mattered to them before the service was commissioned.",
-        "Being there at the start meant our ideas shaped the whole project.",
-    ],
-    "paying people properly": [
-        "Peer researchers earned the same rate as the academics on the team.",
-        "Costs were refunded straight away, without a pile of receipts.",
-        "The budget included payment for reading time as well as meetings.",
-        "Getting a wage for the work made me feel like a colleague, not a guest.",
-        "Attending the panel counted as paid work, with a contract and a payslip.",
-        "A fair fee was agreed with members before the work began.",
-    ],
-    "plain language and accessible meetings": [
-        "The venue was step-free, close to a bus stop and had a hearing loop.",
-        "Every agenda came with pictures and an easy read summary.",
-        "Technical words were explained the first time they came up.",
-        "There were frequent breaks and a quiet room for anyone who needed it.",
-        "Letters were rewritten in short sentences that anyone could follow.",
-        "Documents were available in several community languages.",
-        "Someone read the papers aloud for members who find reading hard.",
-        "The meeting room was on the ground floor with level access.",
-    ],
-    "shared power and budgets": [
-        "Residents and officers each had half the votes on the board.",
-        "The community panel signed off the final plan.",
-        "Power was shared, so no single person could overrule the group.",
-        "Patients held a veto over changes to the service.",
-        "People who use the service now sit on the board with full voting rights.",
-        "The decision went to a vote, and members outnumbered staff.",
-        "Tenants chair the meetings and set the agenda.",
-    ],
-    "good facilitation": [
-        "The facilitator checked that everyone understood before moving on.",
-        "Working in small groups gave quieter people space to speak.",
-        "The facilitator asked staff to listen first and speak last.",
-        "Skilled facilitation meant disagreements were aired without anyone feeling attacked.",
-        "The host kept the session to time and stopped anyone talking over others.",
-        "Ground rules were agreed together at the start of each session.",
-        "The facilitator gently brought the conversation back whenever one person took over.",
-        "The chair made it safe to disagree with the consultant.",
-    ],
-    "training and support": [
-        "Newcomers were given a welcome pack and a named contact.",
-        "Peer support helped people feel ready to take part.",
-        "A debrief after each session helped people with anything upsetting.",
-        "There was always someone to ask if we were unsure.",
-        "Role-play practice helped me get ready for my first interview panel.",
-        "The project paid for peer supervision every month.",
-    ],
-    "building trust": [
-        "The same staff kept coming back, month after month, and relationships grew.",
-        "Straight answers, even unwelcome ones, earned the team real respect.",
-        "Over time, people started to believe the hospital was genuinely listening.",
-        "Staff followed up every concern within a week.",
-        "The manager phoned people back personally when things went wrong.",
-        "Being consistent, month after month, won people over.",
-    ],
-}
-# Plain talk from workshops and blogs that states neither a barrier nor an enabler.
-NEUTRAL = [
-    "The session ran from two until four in the afternoon.",
-    "We met in the community room at the health centre.",
-    "There were fifteen people at the meeting, including four staff.",
-    "The first item on the agenda was the minutes of the last meeting.",
-    "I have been a nurse for nineteen years.",
-    "My partner has multiple sclerosis and I look after him.",
-    "The service offers home visits to older people after a fall.",
-    "This post describes the second workshop in the series.",
-    "We used a timeline to map the patient's journey.",
-    "The draft strategy will go to cabinet in October.",
-    "Next week we will look at the outcomes framework.",
-    "The group discussed what good mental health support looks like.",
-    "Everyone wrote one word on a card to describe the day.",
-    "He works for a housing association on the east side of the city.",
-    "The chair welcomed everyone and went through the fire exits.",
-    "Lunch will be served at half past twelve.",
-    "The report sets out the findings in four chapters.",
-    "The council commissions three carers' centres across the county.",
-    "We watched a short film about a day in the life of a home carer.",
-    "I'll circulate the slides after the meeting.",
-    "The questions were about how people find out about the service.",
-    "Co-production is a way of working in partnership.",
-    "The project is funded by the lottery for three years.",
-    "Staff from the ward and two patient representatives took part.",
-    "The training covers safeguarding and data protection.",
-    "The budget for the new service is two million pounds a year.",
-    "The board meets every quarter to review performance.",
-    "Can everyone hear me at the back?",
-    "That's a fair question, I'll come back to it.",
-    "After the break we'll work in pairs.",
-    "She told us about her work as a community connector.",
-    "The map shows where the new clinics will be.",
-    "I've been going to the group since it started.",
-    "Let me just check the time.",
-    "The pilot covers the north of the borough.",
-    "He has a learning disability and lives in supported housing.",
-    "The survey had twelve questions.",
-    "We started with a game to learn each other's names.",
-    "The meeting notes are on the shared drive.",
-    "Let's move on to talk about money and payment.",
-    "What do people think about vouchers?",
-    "Can we spend ten minutes on trust?",
-    "I'm going to ask about training next.",
-    "The facilitator will introduce the next exercise.",
-    "Who here has sat on an interview panel before?",
-    "I work as a peer support worker in the crisis team.",
-    "She is a peer researcher on the housing study.",
-    "The next question is about how decisions get made.",
-    "Let's hear what people think about the budget.",
-    "So the theme for today is power.",
-    "How do you feel about being paid for this?",
-    "Tell me about the last time you were consulted.",
-    "I chair the carers' forum.",
-    "What would good look like for you?",
-    "Is there anything about accessibility we've missed?",
-    "I'll write that on the flipchart under jargon.",
-    "We talked about trust for a while.",
-]
+# Example sentences per category and plain talk that is neither kind: data/barrier_examples.yml.
+EXAMPLES_FILE = Path(__file__).resolve().parent.parent / "data" / "barrier_examples.yml"
+
+
+def _examples() -> dict:
+    import yaml
+
+    return yaml.safe_load(EXAMPLES_FILE.read_text(encoding="utf-8"))
+
+
+_EXAMPLES = _examples()
+EXEMPLARS: dict[str, list[str]] = _EXAMPLES["exemplars"]
+NEUTRAL: list[str] = _EXAMPLES["neutral"]
 # Weights of the evidence (a hit needs ``threshold``, 0.5 by default), set on tests/data/barrier_labels.csv
 # and tests/data/barrier_labels_heldout.csv together (see tests/analysis/test_barriers.py).
 W_STRUCTURE = 0.5  # a list item under a heading of this kind (minus, under the opposite kind)
