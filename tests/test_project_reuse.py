@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from workbench.config import Config
-from workbench.project import Workbench, write_workbook
+from workbench.export.tables import write_csv_workbook
+from workbench.project import Workbench
 from workbench.verify import verify
 
 pytestmark = pytest.mark.slow
@@ -125,7 +126,7 @@ def test_tables_too_long_for_a_spreadsheet_stay_csv_only(tmp_path):
     short, long = tmp_path / "short.csv", tmp_path / "long.csv"
     pd.DataFrame({"a": [1, 2]}).to_csv(short, index=False)
     pd.DataFrame({"a": range(11)}).to_csv(long, index=False)
-    path = write_workbook({"short": short, "long": long}, tmp_path / "tables.xlsx", max_rows=10)
+    path = write_csv_workbook({"short": short, "long": long}, tmp_path / "tables.xlsx", max_rows=10)
     book = load_workbook(path, read_only=True)
     assert book.sheetnames == ["about", "short"]
     rows = list(book["about"].iter_rows(values_only=True))

@@ -33,29 +33,8 @@ CODE_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "code",
 THEME_CSV_COLUMNS = ["theme_id", "label", "keywords", "size", "doc_count", "stability", "representative"]
 # Phrases match on lemmas and families on parts of speech; these are always loaded.
 ANALYSIS_COMPONENTS = ("tok2vec", "tagger", "attribute_ruler", "lemmatizer")
-# Longer tables stay CSV only: spreadsheets hold at most 1,048,576 rows and are slow long before that.
-XLSX_MAX_ROWS = 100_000
 # Settings that change speed but never results: left out of result keys.
 SPEED_ONLY_SETTINGS = {"annotate": ("n_process", "batch_size")}
-
-
-def write_workbook(csvs: dict[str, Path], path: Path, max_rows: int | None = None) -> Path:
-    """The CSV tables as sheets of one XLSX workbook; tables over ``max_rows`` rows (default
-    ``XLSX_MAX_ROWS``) are left out and named on a first sheet, "about", with their row counts."""
-    from .export import write_xlsx
-
-    max_rows = XLSX_MAX_ROWS if max_rows is None else max_rows
-    sheets, left_out = {}, []
-    for name, csv in csvs.items():
-        frame = pd.read_csv(csv, keep_default_na=False)
-        if len(frame) > max_rows:
-            left_out.append({"table": name, "rows": len(frame), "file": csv.name,
-                             "why": f"more than {max_rows:,} rows: open the CSV file instead"})
-        else:
-            sheets[name] = frame
-    if left_out:
-        sheets = {"about": pd.DataFrame(left_out, columns=["table", "rows", "file", "why"]), **sheets}
-    return write_xlsx(sheets, path)
 
 
 class Workbench:
@@ -476,6 +455,7 @@ class Workbench:
         Tables longer than ``[export] workbook_max_rows`` stay CSV only (the workbook's "about" sheet says so). A
         workbook or project made from the same inputs before is copied from the results cache."""
         from .export import write_qdc, write_qdpx
+        from .export.tables import write_csv_workbook
 
         written = {"codebook_qdc": out / "codebook.qdc"}
         cfg = self.config.export
@@ -487,7 +467,7 @@ class Workbench:
                 key = stable_hash({"code": code_fingerprint(), "max_rows": cfg.workbook_max_rows,
                                    "tables": {name: file_hash(path) for name, path in csvs.items()}})
             if not (key and self.results.get_file("workbook", key, ".xlsx", written["workbook"])):
-                write_workbook(csvs, written["workbook"], cfg.workbook_max_rows)
+                write_csv_workbook(csvs, written["workbook"], cfg.workbook_max_rows)
                 if key:
                     self.results.put_file("workbook", key, ".xlsx", written["workbook"])
         else:

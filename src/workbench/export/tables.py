@@ -204,6 +204,23 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     return _write(path, _xlsx_bytes(tables))
 
 
+def write_csv_workbook(csvs: Mapping[str, Path], path: Path, max_rows: int = 100_000) -> Path:
+    """CSV files (name -> path) as sheets of one XLSX workbook. Tables over ``max_rows`` rows stay CSV only
+    (spreadsheets hold at most 1,048,576 rows and are slow long before that): they are named on a first
+    sheet, "about", with their row counts."""
+    sheets, left_out = {}, []
+    for name, csv in csvs.items():
+        frame = pd.read_csv(csv, keep_default_na=False)
+        if len(frame) > max_rows:
+            left_out.append({"table": name, "rows": len(frame), "file": csv.name,
+                             "why": f"more than {max_rows:,} rows: open the CSV file instead"})
+        else:
+            sheets[name] = frame
+    if left_out:
+        sheets = {"about": pd.DataFrame(left_out, columns=["table", "rows", "file", "why"]), **sheets}
+    return write_xlsx(sheets, path)
+
+
 # -- CSV -------------------------------------------------------------------------------------------
 
 def escape_formula(value: Any) -> Any:
