@@ -592,6 +592,7 @@ class Workbench:
         manifest["outputs"] = sorted(manifest["outputs"] + ["report.html"])
         with self._timed("report"):
             self.write_report(written["report"], manifest={k: v for k, v in manifest.items() if k != "created"})
+        manifest["timings_seconds"]["report"] = round(self.timings["report"], 3)  # after the report was written
         written["manifest"] = out / "manifest.json"
         write_json_atomic(written["manifest"], manifest)
         return written
