@@ -213,6 +213,23 @@ def _no_negated_gaps(pattern: list[dict]) -> list[dict]:
     return out
 
 
+def _first_in_expanded(patterns: list[list[dict]]) -> list[list[dict]]:
+    """The same matches, faster: a pattern whose first token is one of a list ({"LEMMA": {"IN": [...]}})
+    becomes one pattern per word. spaCy tests a first token against every token of every doc, and an
+    "IN" test runs in Python while an equality test does not (on 1M words: about half the Matcher's time)."""
+    out = []
+    for pattern in patterns:
+        first = pattern[0] if pattern else {}
+        listed = [k for k, v in first.items() if isinstance(v, dict) and set(v) == {"IN"}]
+        if "OP" in first or len(listed) != 1:
+            out.append(pattern)
+            continue
+        key = listed[0]
+        for value in dict.fromkeys(first[key]["IN"]):
+            out.append([{**first, key: value}, *pattern[1:]])
+    return out
+
+
 def _default_codebook():
     """The shipped codebook, read once per version of the file (it is asked for once per sentence)."""
     from .codebook import default_codebook_path
@@ -282,9 +299,9 @@ class BarrierDetector(Analysis):
         for kind in KINDS:
             for code in self.categories(kind):
                 if patterns.get(code.name):
-                    matcher.add(code.name, [_no_negated_gaps(p) for p in patterns[code.name]])
-            matcher.add(f"__generic_{kind}__", [_no_negated_gaps(compile_pattern(p, f"generic {kind}"))
-                                                for p in GENERIC[kind]])
+                    matcher.add(code.name, _first_in_expanded([_no_negated_gaps(p) for p in patterns[code.name]]))
+            matcher.add(f"__generic_{kind}__", _first_in_expanded(
+                [_no_negated_gaps(compile_pattern(p, f"generic {kind}")) for p in GENERIC[kind]]))
         return matcher
 
     def _example_texts(self, code) -> list[str]:

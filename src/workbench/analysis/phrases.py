@@ -91,12 +91,16 @@ class PhraseMiner(Analysis):
 
         candidates = {k: v for k, v in counts.items() if self._allowed(k, table)}
         # Longest first: drop a phrase when kept longer phrases cover (nearly) all its occurrences.
-        cover: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        # Per segment: start -> furthest end of a kept phrase starting there. A kept phrase is at most
+        # max_n words long, so only the few starts from p + n - max_n to p can contain (p, p + n).
+        cover: dict[int, dict[int, int]] = defaultdict(dict)
+        longest = self.max_n
         rows, occ_rows = [], []
         for key in sorted(candidates, key=lambda k: (-len(k), k)):
             occ = candidates[key]
             n = len(key)
-            covered = sum(1 for si, p in occ if any(a <= p and p + n <= b for a, b in cover[si]))
+            covered = sum(1 for si, p in occ
+                          if any(cover[si].get(a, -1) >= p + n for a in range(max(0, p + n - longest), p + 1)))
             if covered >= self.cover_ratio * len(occ):
                 continue
             segs = [table.segments[si].segment for si, _ in occ]
@@ -121,7 +125,8 @@ class PhraseMiner(Analysis):
             if " " not in surfaces.most_common(1)[0][0]:
                 continue  # one written word split by the tokenizer ("co-production", "let's")
             for si, p in occ:
-                cover[si].append((p, p + n))
+                ends = cover[si]
+                ends[p] = max(ends.get(p, -1), p + n)
             seg, start, end, text = spans[0]
             rows.append({
                 "phrase": surfaces.most_common(1)[0][0], "phrase_key": " ".join(key), "n": n,

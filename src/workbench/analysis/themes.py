@@ -105,6 +105,9 @@ def _split(doc: str) -> list[str]:
     return doc.split()
 
 
+DIRECT_EMBED_BELOW = 200  # shorter lists of texts are embedded without the disk cache
+
+
 class _Backend:
     """Our embedder as a BERTopic embedding backend (BaseEmbedder is created lazily to keep imports light)."""
 
@@ -118,7 +121,11 @@ class _Backend:
                 self.embedding_model = embedder
 
             def embed(self, documents: list[str], verbose: bool = False) -> np.ndarray:
-                return cache.embed(embedder, documents) if cache else embedder.encode(documents)
+                # BERTopic also embeds each theme's candidate keywords, a few dozen at a time (a thousand
+                # calls on a large corpus): those are encoded directly, not kept as thousands of tiny shards.
+                if cache is None or len(documents) < DIRECT_EMBED_BELOW:
+                    return embedder.encode(documents)
+                return cache.embed(embedder, documents)
 
         return WorkbenchEmbedder()
 
