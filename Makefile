@@ -47,5 +47,5 @@ dashboard: setup
 clean:
 	rm -rf $(VENV) .cache reports
 
-bench: setup  # 1-3 hours on 2 shared cores; BENCH_ARGS="--sizes 100000" for one size, "--resume" to finish a run
+bench: setup  # about 20 min on 2 quiet cores (longer when shared); BENCH_ARGS="--sizes 100000" for one size, "--resume" to finish a run
 	$(BIN)/python -m benchmarks.suite $(BENCH_ARGS)
