@@ -94,6 +94,7 @@ def analyse(corpus: Path, config: Path, out: Path, env: dict[str, str], log: Pat
     result["steps"] = manifest.get("timings_seconds") or manifest.get("timings") or {}
     result["annotation_cache"] = manifest.get("annotation_cache", {})
     result["themes_reused"] = (manifest.get("themes") or {}).get("reused_saved_model")
+    result["results_reused"] = manifest.get("results_reused", [])
     return result
 
 

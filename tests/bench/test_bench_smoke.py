@@ -60,9 +60,11 @@ def test_suite_runs_end_to_end_on_a_tiny_corpus(tmp_path):
                         keep=True)
     size = results["sizes"]["2500"]
     assert size["cold"]["returncode"] == 0 and size["warm"]["returncode"] == 0, size
-    # The warm re-run parsed nothing: every segment came from the annotation cache.
+    # The warm re-run reused every finished table, so it did not even need the annotations.
+    assert size["cold"]["annotation_cache"]["parsed_segments"] > 0 and size["cold"]["results_reused"] == []
+    assert size["warm"]["results_reused"] == ["keyness", "phrases"]  # themes and barriers are off here
     assert size["warm"]["annotation_cache"]["parsed_segments"] == 0
-    assert size["warm"]["annotation_cache"]["cached_segments"] == size["cold"]["annotation_cache"]["parsed_segments"]
+    assert size["warm"]["annotation_cache"]["not_needed"]
     assert {"annotate", "phrases"} <= set(size["cold"]["steps"])
     assert size["cold"]["max_rss_mb"] > 50 and size["cold"]["user_cpu_seconds"] > 0
     saved = json.loads(out.read_text())["sizes"]["2500"]
