@@ -149,13 +149,22 @@ def test_analyse_writes_segments_and_manifest(capsys, tmp_path, wb_small_corpus,
     # The annotation cache went where WORKBENCH_CACHE_DIR points.
     assert list((wb_cache_dir / "annotations").rglob("*.spacy"))
 
-    # A second run parses nothing.
+    # A second run parses nothing: it reuses the finished tables and does not annotate at all ...
     code, out, err = run(capsys, "analyse", wb_small_corpus, "--out", tmp_path / "out2", "--no-progress")
     assert code == 0, err
     again = json.loads((tmp_path / "out2" / "manifest.json").read_text(encoding="utf-8"))
-    assert again["annotation_cache"]["parsed_segments"] == 0
-    assert again["annotation_cache"]["cached_segments"] == len(corpus.segments)
-    assert "0 segments parsed" in out
+    assert again["annotation_cache"]["parsed_segments"] == 0 and again["annotation_cache"]["not_needed"]
+    assert again["results_reused"] == ["barriers", "enablers", "keyness", "phrases"]
+    assert "Reused unchanged results" in out
+    # ... and with --recompute it reads every segment from the annotation cache.
+    code, out, err = run(capsys, "analyse", wb_small_corpus, "--out", tmp_path / "out3", "--no-progress",
+                         "--recompute")
+    assert code == 0, err
+    third = json.loads((tmp_path / "out3" / "manifest.json").read_text(encoding="utf-8"))
+    assert third["annotation_cache"]["parsed_segments"] == 0
+    assert third["annotation_cache"]["cached_segments"] == len(corpus.segments)
+    assert third["results_reused"] == [] and "0 segments parsed" in out
+    assert (tmp_path / "out3" / "phrases.csv").read_bytes() == (tmp_path / "out2" / "phrases.csv").read_bytes()
 
 
 def test_analyse_records_load_problems_and_uses_the_config(capsys, tmp_path, wb_bad_corpus, wb_cache_dir):

@@ -145,3 +145,13 @@ def test_the_workbook_can_be_left_out_and_an_old_one_is_not_left_behind(wb_corpu
     assert "tables.xlsx" not in manifest["outputs"]
     assert "workbook = false" in manifest["skipped"]["tables.xlsx"]
     assert Config.from_dict({"profile": "fast"}).export.workbook is False
+
+
+def test_a_corpus_too_small_for_themes_is_known_without_annotating(wb_corpus_copy, tmp_path):
+    config = _config()
+    config.themes.enabled = True
+    bench, first = _analyse(wb_corpus_copy, tmp_path / "a", tmp_path / "cache", config)
+    assert len(bench.corpus.segments) < 10 and "E362" in first["skipped"]["themes"]
+    bench, second = _analyse(wb_corpus_copy, tmp_path / "b", tmp_path / "cache", config)
+    assert second["skipped"]["themes"] == first["skipped"]["themes"]
+    assert second["results_reused"] == REUSABLE and "annotated" not in bench.__dict__

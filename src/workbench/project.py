@@ -262,12 +262,14 @@ class Workbench:
     def themes(self):
         """Themes fitted (deterministically), scored for stability, curated, and saved; reused from the
         saved model when nothing they depend on has changed."""
-        from .analysis.themes import ThemeModel, load_guided_themes
+        from .analysis.themes import MIN_SEGMENTS, ThemeModel, load_guided_themes
 
         with self._timed("themes"):
             saved = self._saved_themes()
         if saved is not None:
             return saved
+        if len(self.corpus.segments) < MIN_SEGMENTS:  # known before annotating: a re-run need not start spaCy
+            raise WorkbenchError(Errors.E362.format(n=len(self.corpus.segments), minimum=MIN_SEGMENTS))
         cfg = self.config.themes
         tokens = self.tokens
         with self._timed("themes"):
