@@ -462,40 +462,38 @@ class Workbench:
         written = {"codebook_qdc": out / "codebook.qdc"}
         cfg = self.config.export
         if cfg.workbook:
-            written["workbook"] = out / "tables.xlsx"
             csvs = {name: path for name, path in tables.items() if path.suffix == ".csv"}
-            key = None
-            if self.reuse_results:
-                key = stable_hash({"code": code_fingerprint(), "max_rows": cfg.workbook_max_rows,
-                                   "tables": {name: file_hash(path) for name, path in csvs.items()}})
-            if not (key and self.results.get_file("workbook", key, ".xlsx", written["workbook"])):
-                write_csv_workbook(csvs, written["workbook"], cfg.workbook_max_rows)
-                if key:
-                    self.results.put_file("workbook", key, ".xlsx", written["workbook"])
+            key = {"max_rows": cfg.workbook_max_rows, "tables": {name: file_hash(path) for name, path in csvs.items()}}
+            written["workbook"] = self._reused_file(
+                "workbook", key, out / "tables.xlsx",
+                lambda dest: write_csv_workbook(csvs, dest, cfg.workbook_max_rows))
         else:
             (out / "tables.xlsx").unlink(missing_ok=True)  # not an older run's workbook beside new tables
             self.skipped_["tables.xlsx"] = "[export] workbook = false (the CSV files hold every table)"
         write_qdc(self.codebook, written["codebook_qdc"])
-        qdpx = out / "project.qdpx"
-        key = None
-        if self.reuse_results:
-            codings = sorted(self.codings_dir.glob("*.json")) if self.codings_dir.is_dir() else []
-            key = stable_hash({"code": code_fingerprint(), "corpus": self.corpus.file_hashes(),
-                               "name": self.corpus_path.resolve().name,
-                               "codebook": file_hash(self.config.coding.codebook_file),
-                               "codings": {f.name: file_hash(f) for f in codings}})
-        if key and self.results.get_file("project", key, ".qdpx", qdpx):
-            written["project_qdpx"] = qdpx
-            return written
+        codings = sorted(self.codings_dir.glob("*.json")) if self.codings_dir.is_dir() else []
+        key = {"corpus": self.corpus.file_hashes(), "name": self.corpus_path.resolve().name,
+               "codebook": file_hash(self.config.coding.codebook_file),
+               "codings": {f.name: file_hash(f) for f in codings}}
         try:
-            written["project_qdpx"] = write_qdpx(self.corpus, self.codebook, self.codings.load(), qdpx,
-                                                 project_name=self.corpus_path.resolve().name, author="workbench")
+            written["project_qdpx"] = self._reused_file(
+                "project", key, out / "project.qdpx",
+                lambda dest: write_qdpx(self.corpus, self.codebook, self.codings.load(), dest,
+                                        project_name=self.corpus_path.resolve().name, author="workbench"))
         except WorkbenchError as err:  # codings that no longer fit an edited document: say so, go on
             self.skipped_["project.qdpx"] = str(err)
-        else:
-            if key:
-                self.results.put_file("project", key, ".qdpx", qdpx)
         return written
+
+    def _reused_file(self, step: str, inputs: dict, dest: Path, write) -> Path:
+        """``dest`` copied from the results cache when made from the same ``inputs`` (and workbench code)
+        before, else ``write(dest)`` and kept for next time."""
+        key = stable_hash({"code": code_fingerprint(), **inputs}) if self.reuse_results else None
+        if key and self.results.get_file(step, key, dest.suffix, dest):
+            return dest
+        write(dest)
+        if key:
+            self.results.put_file(step, key, dest.suffix, dest)
+        return dest
 
     def segment_meta(self) -> pd.DataFrame:
         """seg_id, doc_id, kind and speaker role of every segment (for grouping results)."""
