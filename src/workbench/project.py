@@ -219,110 +219,34 @@ class Workbench:
         return self.models_dir / self.corpus_path.resolve().name / "themes"
 
     @cached_property
+    def theme_store(self):
+        """The corpus's themes: fitted, curated, saved and reused (see ``ThemeStore``)."""
+        from .analysis.theme_store import ThemeStore
+
+        settings = {name: getattr(self.config, name).__dict__ for name in ("corpus", "annotate", "analysis")}
+        return ThemeStore(self.themes_dir, self.config.themes, {"settings": settings, "corpus": self.corpus.file_hashes()},
+                          cache_dir=self.annotator.cache_dir, models_dir=self.models_dir, reuse=self.reuse_models)
+
+    @property
     def curation(self):
         """The user's renames, merges and splits of themes, kept beside the saved model."""
-        from .analysis.theme_curation import Curation
+        return self.theme_store.curation
 
-        return Curation(self.themes_dir / "curation.json").load()
+    @property
+    def curation_pending_(self) -> list[str]:
+        """Curation steps that matched no current theme, with the reason."""
+        return self.theme_store.pending
 
-    def themes_fingerprint(self) -> dict:
-        """What fitted themes depend on: the corpus files, the settings that shape them, the user's
-        curation and the workbench version. A saved model with the same fingerprint is reused."""
-        import hashlib
-        import json
-
-        from . import __version__
-
-        sections = {name: getattr(self.config, name).__dict__ for name in ("corpus", "annotate", "analysis", "themes")}
-        curation = self.themes_dir / "curation.json"
-        return {"settings": hashlib.sha256(json.dumps(sections, sort_keys=True, default=str).encode()).hexdigest()[:16],
-                "corpus": self.corpus.file_hashes(),
-                "curation": hashlib.sha256(curation.read_bytes()).hexdigest()[:16] if curation.exists() else "",
-                "workbench": __version__}
-
-    def _saved_themes(self):
-        """The saved model if it was fitted on this corpus with these settings and curation, else None."""
-        from .analysis.themes import ThemeModel
-
-        folder = self.themes_dir / "model"
-        if not self.reuse_models or not (folder / "model.json").exists():
-            return None
-        try:
-            model = ThemeModel.load(folder, self.corpus)
-        except (WorkbenchError, OSError, ValueError, KeyError):
-            return None  # stale or damaged: fit again (and overwrite it)
-        if model.fingerprint_ != self.themes_fingerprint():
-            return None
-        model.from_cache_ = True
-        pending = folder / "curation_pending.json"
-        self.curation_pending_ = json.loads(pending.read_text(encoding="utf-8")) if pending.exists() else []
-        return model
-
-    @cached_property
+    @property
     def themes(self):
         """Themes fitted (deterministically), scored for stability, curated, and saved; reused from the
         saved model when nothing they depend on has changed."""
-        from .analysis.themes import MIN_SEGMENTS, ThemeModel, load_guided_themes
-
         with self._timed("themes"):
-            saved = self._saved_themes()
-        if saved is not None:
-            return saved
-        if len(self.corpus.segments) < MIN_SEGMENTS:  # known before annotating: a re-run need not start spaCy
-            raise WorkbenchError(Errors.E362.format(n=len(self.corpus.segments), minimum=MIN_SEGMENTS))
-        cfg = self.config.themes
-        tokens = self.tokens
-        with self._timed("themes"):
-            guided = load_guided_themes(cfg.guided_file) if cfg.guided_file else None
-            model = ThemeModel(cfg.embedding, cfg.n_themes, cfg.seed, cfg.max_outlier_share, guided=guided,
-                               min_words=cfg.min_words, cache_dir=self.annotator.cache_dir,
-                               models_dir=self.models_dir).fit(tokens)
-            model.base_topics_ = model.assignments_["theme_id"].to_numpy().copy()
-            model.base_labels_ = dict(zip(model.themes_["theme_id"], model.themes_["label"]))
-        with self._timed("theme_stability"):
-            long_enough = model.long_enough(model.assignments_["text"].tolist())
-            model.refits_ = [model.cluster_labels(model.embeddings_, model.seed + k, long_enough)
-                             for k in range(1, cfg.stability_runs + 1)]
-        self._curate_and_save(model)
-        return model
+            return self.theme_store.get(self.corpus, lambda: self.tokens)
 
     def theme_hierarchy(self) -> pd.DataFrame:
         """How themes merge into broader ones (needs the fitted BERTopic model: a reused one is fitted again)."""
-        return self._fitted_themes().hierarchy()
-
-    def _fitted_themes(self):
-        """The themes with everything curation needs (a model reused from disk is fitted again once)."""
-        if getattr(self.__dict__.get("themes"), "from_cache_", False):
-            del self.__dict__["themes"]
-            reuse, self.reuse_models = self.reuse_models, False
-            try:
-                return self.themes
-            finally:
-                self.reuse_models = reuse
-        return self.themes
-
-    def _curate_and_save(self, model) -> None:
-        """Apply the saved curation to the fitted (uncurated) themes, score stability, save."""
-        from .analysis.theme_curation import apply_curation
-        from .analysis.theme_stability import stability_scores
-
-        self.curation_pending_ = []
-        topics, labels = model.base_topics_, dict(model.base_labels_)
-        if len(self.curation):
-            base = model.assignments_[["seg_id"]].assign(theme_id=topics)
-            result = apply_curation(base, labels, self.curation.ops, model.embeddings_, seed=model.seed)
-            topics = result.assignments["theme_id"].to_numpy()
-            labels = {k: v for k, v in result.labels.items() if model.base_labels_.get(k) != v}
-            self.curation_pending_ = [f"{op.op} {op.themes}: {why}" for op, why in result.pending]
-        else:
-            labels = {}
-        model.reassign(self.tokens, topics, labels)
-        if model.refits_:
-            # 1 = found again with the same members in every refit with another seed.
-            scores = stability_scores(model.assignments_["theme_id"].to_numpy(), model.refits_)
-            model.themes_["stability"] = [round(scores.get(int(t), 0.0), 3) for t in model.themes_["theme_id"]]
-        folder = model.save(self.themes_dir / "model", fingerprint=self.themes_fingerprint())
-        write_json_atomic(folder / "curation_pending.json", self.curation_pending_)
+        return self.theme_store.fitted(self.corpus, lambda: self.tokens).hierarchy()
 
     def _themes_or_skip(self):
         """The themes, or None when the corpus is too small for them (the rest of the analysis goes on)."""
@@ -337,15 +261,12 @@ class Workbench:
     def reapply_curation(self):
         """After a rename, merge or split: themes again from the fit plus every saved step.
         Returns (themes, assignments, quotes) for views."""
-        model = self._fitted_themes()
-        self._curate_and_save(model)
+        model = self.theme_store.reapply_curation(self.corpus, lambda: self.tokens)
         return model.themes_, model.assignments_, model.quotes_
 
     def refit_themes(self, n_themes: int | None):
         """Fit themes again with a chosen number of themes (None: found from the data)."""
-        self.config.themes.n_themes = n_themes
-        self.__dict__.pop("themes", None)
-        model = self.themes
+        model = self.theme_store.refit(self.corpus, lambda: self.tokens, n_themes)
         return model.themes_, model.assignments_, model.quotes_
 
     # -- barriers, enablers and coding -------------------------------------------------------------

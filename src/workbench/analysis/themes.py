@@ -177,7 +177,7 @@ class ThemeModel(Analysis):
     def __init__(self, embedding: str = "minilm", n_themes: int | None = None, seed: int = 42,
                  max_outlier_share: float = 0.15, min_similarity: float = 0.25, top_n_words: int = 10,
                  guided: Sequence[GuidedTheme] | None = None, guided_min_similarity: float = 0.5,
-                 small_corpus: int = 150, n_quotes: int = 3, min_words: int = 6,
+                 small_corpus: int = 150, n_quotes: int = 3, min_words: int = 6, stability_runs: int = 0,
                  cache_dir: str | Path | None = None,
                  models_dir: str | Path | None = None):
         self.embedding = embedding
@@ -191,6 +191,7 @@ class ThemeModel(Analysis):
         self.small_corpus = small_corpus
         self.n_quotes = n_quotes
         self.min_words = min_words
+        self.stability_runs = stability_runs
         self.cache_dir = cache_dir
         self.models_dir = models_dir
 
@@ -319,7 +320,39 @@ class ThemeModel(Analysis):
         self.embeddings_ = embeddings
         self.documents_ = docs
         self._summarise(table, topics, guided_names)
+        # The fit before any curation, kept so that curation can always start again from it.
+        self.base_topics_ = self.assignments_["theme_id"].to_numpy().copy()
+        self.base_labels_ = dict(zip(self.themes_["theme_id"].tolist(), self.themes_["label"].tolist()))
+        self.refits_ = [self.cluster_labels(embeddings, self.seed + k, long_enough)
+                        for k in range(1, self.stability_runs + 1)]
+        self._score_stability()
         return self
+
+    def curate(self, table: TokenTable, ops: Sequence) -> list[str]:
+        """Apply the user's curation steps (renames, merges, splits) to the fit, starting again from the
+        uncurated themes; keywords, quotes and stability follow. Returns the steps that matched no
+        current theme, with the reason."""
+        from .theme_curation import apply_curation
+
+        self.check_fitted("base_topics_")
+        topics, labels, pending = self.base_topics_, {}, []
+        if ops:
+            base = self.assignments_[["seg_id"]].assign(theme_id=self.base_topics_)
+            result = apply_curation(base, dict(self.base_labels_), ops, self.embeddings_, seed=self.seed)
+            topics = result.assignments["theme_id"].to_numpy()
+            labels = {k: v for k, v in result.labels.items() if self.base_labels_.get(k) != v}
+            pending = [f"{op.op} {op.themes}: {why}" for op, why in result.pending]
+        self.reassign(table, topics, labels)
+        self._score_stability()
+        return pending
+
+    def _score_stability(self) -> None:
+        """1 = found again with the same members in every refit with another seed."""
+        from .theme_stability import stability_scores
+
+        if self.refits_:
+            scores = stability_scores(self.assignments_["theme_id"].to_numpy(), self.refits_)
+            self.themes_["stability"] = [round(scores.get(int(t), 0.0), 3) for t in self.themes_["theme_id"]]
 
     def _summarise(self, table: TokenTable, topics: np.ndarray, guided_names: dict[int, str]) -> None:
         segments = [st.segment for st in table.segments]
@@ -460,6 +493,7 @@ class ThemeModel(Analysis):
                                      columns=QUOTE_COLUMNS)
         model.embeddings_ = np.load(folder / "embeddings.npy", allow_pickle=False)
         model.folder_ = folder
+        model.from_cache_ = True  # no BERTopic object: curation and the hierarchy need a fit again
         return model
 
     def load_bertopic(self):
