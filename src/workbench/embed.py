@@ -11,7 +11,7 @@ Embeddings are cached by text hash + model id in shards of ``.npy`` files (no pi
 """
 from __future__ import annotations
 
-import hashlib
+import io
 import os
 import tempfile
 import warnings
@@ -20,6 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
+from .cache import DiskCache, default_cache_dir, digest
 from .errors import Errors, Warnings, WorkbenchError
 
 MINILM = "minilm"
@@ -41,7 +42,7 @@ def _loaded(kind: str, path: Path, load):
 
 def default_models_dir(start: str | Path | None = None) -> Path:
     """``$WORKBENCH_MODELS_DIR``; else the nearest ``models/`` folder at or above the working
-    directory; else ``~/.cache/workbench/models``."""
+    directory; else ``models/`` in the user's cache folder (``default_cache_dir`` without the variable)."""
     env = os.environ.get("WORKBENCH_MODELS_DIR")
     if env:
         return Path(env)
@@ -49,7 +50,9 @@ def default_models_dir(start: str | Path | None = None) -> Path:
     for folder in (here, *here.parents):
         if (folder / "models").is_dir() and (folder / "corpora").is_dir():
             return folder / "models"
-    return Path.home() / ".cache" / "workbench" / "models"
+    from platformdirs import user_cache_path
+
+    return user_cache_path("workbench", appauthor=False) / "models"
 
 
 def minilm_path() -> Path:
@@ -184,15 +187,15 @@ def _quiet_transformers() -> None:
 
 def _folder_hash(path: Path) -> str:
     """A short hash of a model folder's config files (not the weights: fast, and they name the model)."""
-    digest = hashlib.sha256()
+    parts = b""
     for name in ("config.json", "modules.json", "tokenizer_config.json", "config_sentence_transformers.json"):
         file = path / name
         if file.exists():
-            digest.update(name.encode() + file.read_bytes())
+            parts += name.encode() + file.read_bytes()
     weights = path / "model.safetensors"
     if weights.exists():
-        digest.update(str(weights.stat().st_size).encode())
-    return digest.hexdigest()[:12]
+        parts += str(weights.stat().st_size).encode()
+    return digest(parts, 12)
 
 
 def make_embedder(name: str = MINILM, models_dir: str | Path | None = None) -> Embedder:
@@ -209,76 +212,86 @@ def make_embedder(name: str = MINILM, models_dir: str | Path | None = None) -> E
     raise WorkbenchError(Errors.E361.format(name=name))
 
 
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.asarray(array), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _load_npy(raw: bytes) -> np.ndarray:
+    return np.load(io.BytesIO(raw), allow_pickle=False)
+
+
 class EmbeddingCache:
-    """Embeddings on disk by (model id, text hash), in shards of two .npy files (hashes, vectors)."""
+    """Embeddings on disk by (model id, text hash): a DiskCache folder per model, holding shards of two .npy
+    files (``<shard>.hashes.npy``, ``<shard>.vectors.npy``; no pickle)."""
 
-    def __init__(self, cache_dir: str | Path):
-        self.cache_dir = Path(cache_dir)
-        # Shards already read by this cache object, by folder: {shard file: (size, mtime)} and the vectors,
+    def __init__(self, cache_dir: str | Path | None = None):
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+        # Shards already read by this cache object, by folder: {shard: (size, mtime)} and the vectors,
         # so that repeated calls (one per category in the barrier detector) read each shard once.
-        self._read: dict[Path, tuple[dict[Path, tuple[int, int]], dict[bytes, np.ndarray]]] = {}
+        self._read: dict[Path, tuple[dict[str, tuple[int, int]], dict[bytes, np.ndarray]]] = {}
 
-    def _folder(self, model_id: str) -> Path:
-        return self.cache_dir / "embeddings" / hashlib.sha256(model_id.encode()).hexdigest()[:16]
+    def _folder(self, model_id: str) -> DiskCache:
+        return DiskCache(self.cache_dir / "embeddings" / digest(model_id, 16))
 
-    def _known(self, folder: Path) -> dict[bytes, np.ndarray]:
-        """Every cached vector of ``folder``, reading only the shards not read before (all of them again
+    def _known(self, shards: DiskCache) -> dict[bytes, np.ndarray]:
+        """Every cached vector of a model, reading only the shards not read before (all of them again
         when one was removed or changed)."""
-        seen, known = self._read.get(folder, ({}, {}))
-        shards = {}
-        for hashes_file in folder.glob("*.hashes.npy"):
+        seen, known = self._read.get(shards.folder, ({}, {}))
+        found = {}
+        for shard in shards.keys(".hashes.npy"):
             try:
-                stat = hashes_file.stat()
+                stat = shards.path(shard, ".hashes.npy").stat()
             except OSError:
                 continue
-            shards[hashes_file] = (stat.st_size, stat.st_mtime_ns)
-        if any(shards.get(f) != v for f, v in seen.items()):
+            found[shard] = (stat.st_size, stat.st_mtime_ns)
+        if any(found.get(f) != v for f, v in seen.items()):
             seen, known = {}, {}
-        new = sorted(f for f in shards if f not in seen)
+        new = sorted(f for f in found if f not in seen)
         if new:
-            known.update(self._load(folder, new))
-            seen = {**seen, **{f: shards[f] for f in new if f.exists()}}  # a corrupt shard was removed
-        self._read[folder] = (seen, known)
+            loaded, good = self._load(shards, new)
+            known.update(loaded)
+            seen = {**seen, **{f: found[f] for f in good}}  # a corrupt shard was removed
+        self._read[shards.folder] = (seen, known)
         return known
 
-    def _load(self, folder: Path, files: list[Path] | None = None) -> dict[bytes, np.ndarray]:
+    def _load(self, shards: DiskCache, names: list[str]) -> tuple[dict[bytes, np.ndarray], list[str]]:
         found: dict[bytes, np.ndarray] = {}
-        for hashes_file in sorted(folder.glob("*.hashes.npy")) if files is None else files:
-            vectors_file = hashes_file.with_name(hashes_file.name.replace(".hashes.npy", ".vectors.npy"))
-            try:
-                hashes = np.load(hashes_file, allow_pickle=False)
-                vectors = np.load(vectors_file, allow_pickle=False)
+        good = []
+        for name in names:
+            def pair(raw: bytes, name: str = name) -> tuple[np.ndarray, np.ndarray]:
+                hashes, vectors = _load_npy(raw), _load_npy(shards.path(name, ".vectors.npy").read_bytes())
                 if len(hashes) != len(vectors) or vectors.ndim != 2:
                     raise ValueError("hashes and vectors do not match")
-            except (OSError, ValueError) as err:
-                warnings.warn(Warnings.W360.format(path=hashes_file, detail=err), stacklevel=3)
-                for file in (hashes_file, vectors_file):
-                    file.unlink(missing_ok=True)
+                return hashes, vectors
+
+            loaded = shards.read(name, ".hashes.npy", pair, warning=Warnings.W360)
+            if loaded is None:
+                shards.remove(name, ".hashes.npy")
+                shards.remove(name, ".vectors.npy")
                 continue
-            found.update(zip(hashes.tolist(), vectors))
-        return found
+            found.update(zip(loaded[0].tolist(), loaded[1]))
+            good.append(name)
+        return found, good
 
     def embed(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
         """Vectors for ``texts`` (cached ones read, the rest computed and added as a new shard)."""
-        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest().encode() for t in texts]
-        folder = self._folder(embedder.model_id)
-        known = self._known(folder) if folder.exists() else {}
+        keys = [digest(t, 64).encode() for t in texts]
+        shards = self._folder(embedder.model_id)
+        known = self._known(shards) if shards.folder.exists() else {}
         missing = sorted({k for k in keys if k not in known})
         if missing:
             by_key = dict(zip(keys, texts))
             vectors = embedder.encode([by_key[k] for k in missing])
-            self._write(folder, np.array(missing, dtype="S64"), vectors)
+            self._write(shards, np.array(missing, dtype="S64"), vectors)
             known.update(zip(missing, vectors))
         self.last_stats = {"cached": len(set(keys)) - len(missing), "computed": len(missing)}
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([known[k] for k in keys]).astype(np.float32)
 
-    def _write(self, folder: Path, hashes: np.ndarray, vectors: np.ndarray) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        name = hashlib.sha256(hashes.tobytes()).hexdigest()[:16]
-        for suffix, array in ((".vectors.npy", vectors), (".hashes.npy", hashes)):  # hashes last: marks done
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                np.save(handle, np.asarray(array), allow_pickle=False)
-            os.replace(tmp, folder / f"{name}{suffix}")
+    def _write(self, shards: DiskCache, hashes: np.ndarray, vectors: np.ndarray) -> None:
+        name = digest(hashes.tobytes(), 16)
+        if shards.write(name, ".vectors.npy", _npy(vectors)):  # hashes last: they mark the shard done
+            shards.write(name, ".hashes.npy", _npy(hashes))

@@ -25,7 +25,7 @@ from .analysis.phrase_table import PHRASE_COLUMNS
 from .corpus.model import SEGMENT_COLUMNS
 from .errors import CorpusError, Errors, WorkbenchError
 from .manifest import build_manifest, write_json_atomic
-from .result_cache import ResultCache, code_fingerprint, file_hash, stable_hash
+from .cache import ResultCache, code_fingerprint, default_cache_dir, file_hash, stable_hash
 
 
 CODE_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "code", "coder", "source",
@@ -136,8 +136,6 @@ class Workbench:
     @cached_property
     def results(self) -> ResultCache:
         """Finished tables by fingerprint, beside the annotation cache."""
-        from .annotate import default_cache_dir
-
         return ResultCache(Path(self.cache_dir) if self.cache_dir is not None else default_cache_dir())
 
     def result_key(self, step: str, sections: list[str], files: list | tuple = (), extra: dict | None = None) -> str | None:
