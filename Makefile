@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export WORKBENCH_CACHE_DIR ?= $(CURDIR)/.cache/workbench
 
-.PHONY: setup demo test unit notebooks lab dashboard clean bench
+.PHONY: setup demo test check lint unit notebooks lab dashboard clean bench
 
 setup: $(STAMP)
 
@@ -31,6 +31,15 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+# The quick loop while you work (under 2 minutes on 2 cores): lint, then every test not marked slow or browser.
+# It uses the existing .venv as it is (make setup installs it); `make test` still runs everything.
+check: $(if $(wildcard $(STAMP)),,setup)
+	$(MAKE) --no-print-directory lint
+	$(BIN)/python -m pytest -m "not slow and not browser" -q -p no:cacheprovider
+
+lint: $(if $(wildcard $(STAMP)),,setup)
+	$(BIN)/ruff check src tests tools benchmarks
 
 unit: setup
 	$(BIN)/python -m pytest tests

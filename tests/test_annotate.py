@@ -5,7 +5,6 @@ The pipeline is memoised by ``load_pipeline``, so every test here shares one loa
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 

@@ -66,6 +66,7 @@ def test_models_dir_is_found_beside_corpora(tmp_path, monkeypatch):
     assert default_models_dir(tmp_path / "corpora" / "x") == tmp_path / "elsewhere"
 
 
+@pytest.mark.slow
 def test_minilm_loads_offline_and_gives_unit_vectors(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     embedder = SentenceTransformerEmbedder()
@@ -77,6 +78,7 @@ def test_minilm_loads_offline_and_gives_unit_vectors(monkeypatch):
     assert embedder.model_id.startswith("st:all-MiniLM-L6-v2:")
 
 
+@pytest.mark.slow
 def test_static_model_is_distilled_once_and_then_loaded(tmp_path, monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     embedder = StaticEmbedder(models_dir=tmp_path)

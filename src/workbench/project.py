@@ -1,7 +1,6 @@
 """The facade: a corpus, its config and its results in one place. The CLI and notebooks call this."""
 from __future__ import annotations
 
-import json
 import time
 from contextlib import contextmanager
 from functools import cached_property

@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import pytest
 
 from workbench.analysis.phrases import NGRAM_COLUMNS, OCCURRENCE_COLUMNS, PhraseMiner, normalise_surface
 

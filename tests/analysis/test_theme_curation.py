@@ -9,13 +9,12 @@ import sys
 import textwrap
 import threading
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.analysis.theme_curation import (Curation, CurationError, CurationOp, CurationResult,
+from workbench.analysis.theme_curation import (Curation, CurationError, CurationResult,
                                                apply_curation)
 from workbench.errors import WorkbenchError
 

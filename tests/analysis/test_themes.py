@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from workbench.analysis.themes import GuidedTheme, ThemeModel, keyword_documents, load_guided_themes, make_label
+from workbench.analysis.themes import ThemeModel, keyword_documents, load_guided_themes, make_label
 from workbench.config import Config
 from workbench.errors import ConfigError, WorkbenchError
 from workbench.project import Workbench
@@ -140,9 +140,10 @@ def test_curation_survives_a_rerun(th_dirs):
     labels = rerun.themes.themes_.set_index("theme_id")["label"]
     assert "Money and being paid" in set(labels)
     renamed = int(labels[labels == "Money and being paid"].index[0])
-    assert set(rerun.themes.assignments_.query("theme_id == @renamed")["seg_id"]) == set(members)
+    assignments = rerun.themes.assignments_
+    assert set(assignments.loc[assignments["theme_id"] == renamed, "seg_id"]) == set(members)
     merged = int(labels[labels == "Merged by hand"].index[0])
-    assert set(rerun.themes.assignments_.query("theme_id == @merged")["seg_id"]) == set(sum(members_two, []))
+    assert set(assignments.loc[assignments["theme_id"] == merged, "seg_id"]) == set(sum(members_two, []))
     assert len(rerun.themes.themes_) == len(themes) - 1
     assert rerun.curation_pending_ == []
 
@@ -166,7 +167,7 @@ def test_guided_themes_combine_with_found_ones(th_bench, th_dirs, tmp_path):
     unguided = model.themes_[~model.themes_["guided"]]
     assert len(unguided) >= 2  # inductive themes alongside the deductive ones
     pay = int(named[named["label"] == "Paying people properly"]["theme_id"].iloc[0])
-    texts = " ".join(model.assignments_.query("theme_id == @pay")["text"]).lower()
+    texts = " ".join(model.assignments_.loc[model.assignments_["theme_id"] == pay, "text"]).lower()
     assert "pay" in texts or "voucher" in texts
 
 

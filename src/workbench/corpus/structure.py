@@ -34,7 +34,7 @@ _NOT_SPEAKERS = {
     "barriers", "enablers", "challenges", "attendees", "present", "apologies", "minutes", "transcript",
     "recording", "duration", "file", "http", "https", "www", "email", "tel", "phone", "see", "also",
     "caption", "figure", "table", "chapter", "part", "section", "session", "workshop", "day",
-    "interview", "focus", "meeting", "notes", "monday", "tuesday", "wednesday", "thursday", "friday",
+    "interview", "focus", "meeting", "monday", "tuesday", "wednesday", "thursday", "friday",
     "saturday", "sunday",
 }
 MIN_TURNS = 3

@@ -58,7 +58,7 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> DecodedText:
             try:
                 return DecodedText(normalise(data[len(bom):].decode(encoding)), encoding)
             except UnicodeDecodeError as err:
-                raise FileReadError(Errors.E002.format(path=path, detail=f"invalid {encoding}: {err.reason}"))
+                raise FileReadError(Errors.E002.format(path=path, detail=f"invalid {encoding}: {err.reason}")) from None
     reason = looks_binary(data)
     if reason:
         raise FileReadError(Errors.E002.format(path=path, detail=reason))

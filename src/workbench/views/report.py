@@ -257,7 +257,7 @@ def _window(text: str, start: int, end: int, max_chars: int) -> tuple[int, int]:
                 e -= 1
         return s, e
     s, e = spans[0]
-    for s2, e2 in spans[1:]:
+    for _, e2 in spans[1:]:
         if e2 - s > max_chars:
             break
         e = e2

@@ -65,7 +65,7 @@ def _front_matter(text: str, path: str) -> tuple[dict[str, Any], str]:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 2 if mark is not None else "?"
         raise FileReadError(Errors.E014.format(path=path, line=line,
-                                               detail=getattr(err, "problem", None) or str(err)))
+                                               detail=getattr(err, "problem", None) or str(err))) from None
     if not isinstance(meta, dict):
         raise FileReadError(Errors.E014.format(path=path, line=2, detail="it is not a list of 'key: value' lines"))
     if _too_many_values(meta):
