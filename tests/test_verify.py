@@ -49,6 +49,12 @@ def test_verify_names_the_table_and_cell_that_differ(capsys, ve_analysed):
     assert main(["verify", str(out), "--no-progress"]) == 1
     captured = capsys.readouterr()
     assert "DIFFERENT: 1 of" in captured.err and "segments.csv" in captured.out
+    # what could explain it: the recorded machine beside this one
+    assert "The recorded machine and this one" in captured.out
+    assert "cpu.model" in captured.out and "thread_settings.OMP_NUM_THREADS" in captured.out
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["machine"]["cpu"]["model"] and "blas" in manifest["machine"]
+    assert result.machine_recorded == manifest["machine"] and result.machine_now["cpu"]
 
 
 def test_verify_reports_a_changed_input_file(ve_analysed):
@@ -89,6 +95,12 @@ def test_compare_tables_tolerates_only_float_formatting(tmp_path):
     b.write_text("x,y\n1,0.3\n", encoding="utf-8")
     assert compare_tables(a, b)[0] == "equal"
     b.write_text("x,y\n1,0.31\n", encoding="utf-8")
+    assert compare_tables(a, b)[0] == "differs"
+    # a 4-decimal score whose last digit moved (float noise on another CPU) is equal; two digits are not
+    a.write_text("x,score\n1,0.4567\n", encoding="utf-8")
+    b.write_text("x,score\n1,0.4568\n", encoding="utf-8")
+    assert compare_tables(a, b) == ("equal", "numbers equal within 0.00015 (the last digit of a score: float noise)")
+    b.write_text("x,score\n1,0.4569\n", encoding="utf-8")
     assert compare_tables(a, b)[0] == "differs"
     b.write_text("x,z\n1,0.3\n", encoding="utf-8")
     assert "columns" in compare_tables(a, b)[1]

