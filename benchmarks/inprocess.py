@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+import numpy as np
+
 from workbench.config import PROFILES
 from workbench.corpus import load_corpus
 from workbench.corpus.model import Corpus
@@ -205,7 +207,8 @@ def run(corpus_path: Path, models_dir: Path, *, n_process: int = 2, batch_size: 
         result["theme_fit_seconds"] = round(time.perf_counter() - t, 3)
         result["themes_found"] = len(model.themes_)
         t = time.perf_counter()
-        model.cluster_labels(model.embeddings_, model.seed + 1, model.long_enough(texts))
+        rows = np.flatnonzero(model.long_enough(texts))
+        model.cluster_labels(model.embeddings_[rows[: int(len(rows) * 0.8)]])  # one stability refit's work
         result["theme_refit_seconds"] = round(time.perf_counter() - t, 3)
     return result
 

@@ -104,16 +104,11 @@ class SentenceTransformerEmbedder(Embedder):
         return self._model
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Texts are encoded one at a time, so a text's
-        vector does not depend on which other texts happen to be encoded with it (padding changes the
-        last bits of the floating point)."""
+        """Texts are encoded in batches of similar length (sentence-transformers sorts them). Padding and
+        the CPU's kernels change the last bits of a vector; themes do not depend on those bits."""
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
-        texts = list(texts)
-        order = sorted(range(len(texts)), key=lambda i: (len(texts[i]), texts[i]))
-        out = np.zeros((len(texts), 384), dtype=np.float32)
-        for i in order:  # one at a time: no padding, the same bits whatever else is encoded
-            out[i] = self.model.encode([texts[i]], batch_size=1, show_progress_bar=False, convert_to_numpy=True)[0]
+        out = self.model.encode(list(texts), batch_size=self.batch_size, show_progress_bar=False, convert_to_numpy=True)
         return _normalise(out)
 
 

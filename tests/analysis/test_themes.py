@@ -84,10 +84,15 @@ def test_two_fits_in_one_process_are_identical(th_bench, th_dirs):
     assert list(one.themes_["keywords"]) == list(two.themes_["keywords"])
 
 
-def test_another_seed_is_a_parameter_not_noise(th_bench, th_dirs):
-    one = ThemeModel(seed=1, cache_dir=th_dirs["cache"]).cluster_labels(th_bench.themes.embeddings_, seed=1)
-    two = ThemeModel(seed=1, cache_dir=th_dirs["cache"]).cluster_labels(th_bench.themes.embeddings_, seed=1)
-    assert (one == two).all()
+def test_the_seed_chooses_the_stability_subsamples_not_the_themes(th_bench, th_dirs):
+    embeddings = th_bench.themes.embeddings_
+    one = ThemeModel(seed=1, stability_runs=2).fit(th_bench.tokens, embeddings)
+    two = ThemeModel(seed=2, stability_runs=2).fit(th_bench.tokens, embeddings)
+    assert (one.assignments_["theme_id"] == two.assignments_["theme_id"]).all()
+    assert [r.tolist() for r, _ in one.refits_] != [r.tolist() for r, _ in two.refits_]
+    again = ThemeModel(seed=1, stability_runs=2).fit(th_bench.tokens, embeddings)
+    assert [r.tolist() for r, _ in again.refits_] == [r.tolist() for r, _ in one.refits_]
+    assert list(again.themes_["stability"]) == list(one.themes_["stability"])
 
 
 CHILD = textwrap.dedent("""
@@ -190,7 +195,7 @@ def _small_corpus(folder: Path, n_turns: int) -> Path:
     return folder
 
 
-def test_small_corpus_uses_kmeans_and_assigns_everyone(tmp_path, th_dirs):
+def test_small_corpus_assigns_everyone_one_topic_per_theme(tmp_path, th_dirs):
     bench = Workbench(_small_corpus(tmp_path / "small", 30), cache_dir=th_dirs["cache"], progress=False)
     model = ThemeModel(cache_dir=th_dirs["cache"], models_dir=th_dirs["models"]).fit(bench.tokens)
     assert model.outlier_share_ == 0.0
@@ -277,35 +282,3 @@ def test_a_saved_model_is_reused_only_while_nothing_it_depends_on_changes(th_dir
                       reuse_models=False)
     assert not getattr(fresh.themes, "from_cache_", False)
     assert "Named by hand" in set(fresh.themes.themes_["label"])
-
-
-def test_cosine_knn_is_exact_and_starts_with_the_point_itself():
-    """The neighbours given to UMAP on large corpora: the same as a brute-force search."""
-    from sklearn.neighbors import NearestNeighbors
-
-    from workbench.analysis.themes import cosine_knn
-
-    rng = np.random.default_rng(0)
-    vectors = rng.normal(size=(300, 16)).astype(np.float32)
-    indices, distances = cosine_knn(vectors, 7, chunk=64)  # several chunks
-    assert indices.shape == distances.shape == (300, 7)
-    assert (indices[:, 0] == np.arange(300)).all() and (distances[:, 0] == 0).all()
-    brute = NearestNeighbors(n_neighbors=7, metric="cosine", algorithm="brute").fit(vectors)
-    expected_dist, expected_idx = brute.kneighbors(vectors)
-    assert (indices == expected_idx).all()
-    np.testing.assert_allclose(distances[:, 1:], expected_dist[:, 1:], atol=1e-5)
-    assert (np.diff(distances, axis=1) >= 0).all()
-
-
-def test_large_corpora_give_umap_exact_neighbours_computed_once():
-    from workbench.analysis.themes import EXACT_KNN_FROM, ThemeModel, auto_settings
-
-    rng = np.random.default_rng(1)
-    n = EXACT_KNN_FROM + 10
-    vectors = rng.normal(size=(n, 8)).astype(np.float32)
-    model = ThemeModel(embedding="static")
-    umap = model._reducer(n, 42, vectors)
-    indices, distances = umap.precomputed_knn
-    assert indices.shape == distances.shape == (n, auto_settings(n)["n_neighbors"])
-    assert model._reducer(n, 43, vectors).precomputed_knn[0] is indices  # the refit reuses them
-    assert model._reducer(100, 42, vectors[:100]).precomputed_knn == (None, None, None)  # small: UMAP's own

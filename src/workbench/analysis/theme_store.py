@@ -52,6 +52,7 @@ class ThemeStore:
     def fingerprint(self) -> dict[str, Any]:
         """What fitted themes depend on; a saved model with the same fingerprint is reused."""
         from .. import __version__
+        from ..cache import code_fingerprint
 
         settings = json.dumps({**self.inputs.get("settings", {}), "themes": self.settings.__dict__},
                               sort_keys=True, default=str)
@@ -59,7 +60,7 @@ class ThemeStore:
         return {"settings": hashlib.sha256(settings.encode()).hexdigest()[:16],
                 "corpus": self.inputs.get("corpus", {}),
                 "curation": hashlib.sha256(curation.read_bytes()).hexdigest()[:16] if curation.exists() else "",
-                "workbench": __version__}
+                "workbench": __version__, "code": code_fingerprint()}
 
     # -- getting themes ----------------------------------------------------------------------------
     def get(self, corpus, tokens: Callable[[], TokenTable]) -> ThemeModel:
@@ -107,8 +108,8 @@ class ThemeStore:
             return None
         try:
             model = ThemeModel.load(folder, corpus)
-        except (WorkbenchError, OSError, ValueError, KeyError):
-            return None  # stale or damaged: fit again (and overwrite it)
+        except (WorkbenchError, OSError, ValueError, KeyError, TypeError):
+            return None  # stale, damaged or saved by other code: fit again (and overwrite it)
         if model.fingerprint_ != self.fingerprint():
             return None
         pending = folder / "curation_pending.json"

@@ -1,16 +1,19 @@
-"""Themes with BERTopic that hold up on workshop-sized corpora.
+"""Themes with BERTopic that hold up on workshop-sized corpora and come out the same on every machine.
 
-A small wrapper: the parts (embeddings, UMAP, clustering, vectoriser, representation) are built
-here and passed to BERTopic, with settings scaled to the number of segments:
+A small wrapper: the parts are built here and passed to BERTopic as its swappable sub-models:
 
-- tens to a few hundred segments: UMAP + HDBSCAN with small clusters, or k-means when the corpus is
-  very small or the user asks for a number of themes;
-- outliers are then assigned to their nearest theme when similar enough, so that at most
+- the clustering is our own ``StableClusterer`` (Ward's tree cut, then nearest-centre refinement, on the
+  unit-length embeddings; see ``theme_clustering``), handed to BERTopic as ready-made labels (its
+  "manual" mode: no UMAP, no HDBSCAN), because a stochastic layout turns the last bits of floating point,
+  which differ between CPUs, into other themes;
+- guided themes (expected themes from a file) first take the segments similar enough to them;
+- very short segments and outliers then join their nearest theme when similar enough, so that at most
   ``max_outlier_share`` of segments stay unassigned;
 - keywords come from spaCy lemmas (stop words, transcript fillers and speaker names removed, two-word
   phrases kept), re-ranked KeyBERT-style and diversified with MMR; a label is the top key phrases.
 
-Seeds are parameters: the same corpus, config and seed give the same themes, in one process or two.
+The same corpus and config give the same themes in one process or two, and on another CPU or thread
+count: relative noise of 1e-5 in the embeddings changes no assignment (tested).
 """
 from __future__ import annotations
 
@@ -30,6 +33,7 @@ from ..embed import EmbeddingCache, Embedder, make_embedder
 from ..errors import ConfigError, Errors, WorkbenchError
 from .base import Analysis
 from .lexicon import FILLER_WORDS
+from .theme_clustering import StableClusterer, canonical_labels, centroids, unit_rows
 from .tokens import TokenTable
 
 ASSIGNMENT_COLUMNS = ["seg_id", "doc_id", "start_char", "end_char", "speaker", "theme_id", "probability", "text"]
@@ -130,43 +134,6 @@ class _Backend:
         return WorkbenchEmbedder()
 
 
-# UMAP finds exact neighbours itself below 4096 points and approximate ones (NN-descent) above; there we
-# compute them exactly instead: on 2 cores NN-descent's JIT compilation alone takes a minute or more.
-EXACT_KNN_FROM = 4096
-
-
-def cosine_knn(vectors: np.ndarray, k: int, chunk: int = 2048) -> tuple[np.ndarray, np.ndarray]:
-    """Exact ``k`` nearest neighbours by cosine distance: (indices, distances), each row starting with
-    the point itself at distance 0; ties go to the lower index. Computed in chunks of rows."""
-    x = _normalise(np.asarray(vectors, dtype=np.float32))
-    n = len(x)
-    k = min(k, n)
-    indices = np.empty((n, k), dtype=np.int64)
-    distances = np.empty((n, k), dtype=np.float32)
-    for lo in range(0, n, chunk):
-        sims = x[lo:lo + chunk] @ x.T
-        rows = np.arange(len(sims))
-        sims[rows, lo + rows] = np.inf  # the point itself comes first
-        part = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        part_sims = np.take_along_axis(sims, part, axis=1)
-        order = np.lexsort((part, -part_sims), axis=1)
-        indices[lo:lo + chunk] = np.take_along_axis(part, order, axis=1)
-        best = np.take_along_axis(part_sims, order, axis=1)
-        best[:, 0] = 1.0
-        distances[lo:lo + chunk] = np.clip(1.0 - best, 0.0, 2.0)
-    return indices, distances
-
-
-def auto_settings(n: int) -> dict[str, Any]:
-    """Clustering settings scaled to the number of segments."""
-    return {
-        "n_neighbors": int(min(15, max(5, n // 30))),
-        "min_cluster_size": int(min(50, max(6, n // 25))),
-        "min_samples": int(max(2, min(10, n // 100))),
-        "kmeans_k": int(min(10, max(2, round(math.sqrt(n) / 2)))),
-    }
-
-
 class ThemeModel(Analysis):
     """Fit themes on annotated segments.
 
@@ -177,7 +144,7 @@ class ThemeModel(Analysis):
     def __init__(self, embedding: str = "minilm", n_themes: int | None = None, seed: int = 42,
                  max_outlier_share: float = 0.15, min_similarity: float = 0.25, top_n_words: int = 10,
                  guided: Sequence[GuidedTheme] | None = None, guided_min_similarity: float = 0.5,
-                 small_corpus: int = 150, n_quotes: int = 3, min_words: int = 6, stability_runs: int = 0,
+                 n_quotes: int = 3, min_words: int = 6, stability_runs: int = 0,
                  cache_dir: str | Path | None = None,
                  models_dir: str | Path | None = None):
         self.embedding = embedding
@@ -188,7 +155,6 @@ class ThemeModel(Analysis):
         self.top_n_words = top_n_words
         self.guided = guided
         self.guided_min_similarity = guided_min_similarity
-        self.small_corpus = small_corpus
         self.n_quotes = n_quotes
         self.min_words = min_words
         self.stability_runs = stability_runs
@@ -202,17 +168,6 @@ class ThemeModel(Analysis):
         vectors = cache.embed(embedder, texts) if cache else embedder.encode(texts)
         return vectors, embedder, cache
 
-    def _clusterer(self, n: int, seed: int):
-        settings = auto_settings(n)
-        if self.n_themes or n < self.small_corpus:
-            from sklearn.cluster import KMeans
-
-            return KMeans(n_clusters=self.n_themes or settings["kmeans_k"], random_state=seed, n_init=10)
-        from hdbscan import HDBSCAN
-
-        return HDBSCAN(min_cluster_size=settings["min_cluster_size"], min_samples=settings["min_samples"],
-                       metric="euclidean", cluster_selection_method="eom", prediction_data=True)
-
     def _representation(self) -> list:
         """Keywords re-ranked by similarity to the theme (KeyBERT-style), then diversified (MMR)."""
         from bertopic.representation import KeyBERTInspired, MaximalMarginalRelevance
@@ -221,30 +176,34 @@ class ThemeModel(Analysis):
                                 random_state=self.seed),
                 MaximalMarginalRelevance(diversity=0.3, top_n_words=self.top_n_words)]
 
-    def _reducer(self, n: int, seed: int, vectors: np.ndarray | None = None):
-        """UMAP to 5 dimensions. From ``EXACT_KNN_FROM`` segments on, the neighbours of ``vectors`` are
-        computed exactly here and given to UMAP (kept for the stability refits, which use the same rows)."""
-        from umap import UMAP
+    def cluster_labels(self, embeddings: np.ndarray, n_clusters: int | None = None) -> np.ndarray:
+        """Only the clustering (no keywords, no guided themes): one label per row, numbered canonically.
+        The same vectors give the same labels; noise in their last bits does not change them."""
+        return StableClusterer(n_clusters or self.n_themes).fit(embeddings).labels_
 
-        warnings.filterwarnings("ignore", message=".*n_jobs value.*", category=UserWarning)
-        k = auto_settings(n)["n_neighbors"]
-        knn = (None, None, None)
-        if vectors is not None and n >= EXACT_KNN_FROM:
-            key = (n, k, hash(vectors[:: max(1, n // 64)].tobytes()))
-            if getattr(self, "_knn", (None,))[0] != key:
-                self._knn = (key, cosine_knn(vectors, k))
-            knn = self._knn[1]
-        return UMAP(n_neighbors=k, n_components=5, min_dist=0.0, metric="cosine",
-                    random_state=seed, low_memory=False, n_jobs=1, precomputed_knn=knn)
+    def _guided_labels(self, embedder: Embedder, vectors: np.ndarray) -> np.ndarray:
+        """For each row, the guided theme it is similar enough to (index into ``guided``), else -1."""
+        guided = list(self.guided or [])
+        labels = np.full(len(vectors), -1)
+        if not guided:
+            return labels
+        prompts = unit_rows(embedder.encode([g.prompt for g in guided]))
+        sims = vectors @ prompts.T
+        best = sims.argmax(axis=1)
+        hit = sims.max(axis=1) >= self.guided_min_similarity
+        labels[hit] = best[hit]
+        return labels
 
-    def cluster_labels(self, embeddings: np.ndarray, seed: int, long_enough: np.ndarray | None = None) -> np.ndarray:
-        """Only the clustering (no keywords): used for stability refits over seeds."""
-        fit_rows = np.flatnonzero(long_enough) if long_enough is not None else np.arange(len(embeddings))
-        n = len(fit_rows)
-        reduced = self._reducer(n, seed, embeddings[fit_rows]).fit_transform(embeddings[fit_rows])
-        labels = np.full(len(embeddings), -1)
-        labels[fit_rows] = np.asarray(self._clusterer(n, seed).fit(reduced).labels_)
-        return self._reduce_outliers(labels, embeddings)
+    def _refits(self, embeddings: np.ndarray, fit_rows: np.ndarray, n_clusters: int) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Stability refits: the clustering again on ``stability_runs`` seeded subsamples of 80% of the
+        clustered segments, as (rows, labels)."""
+        from .theme_stability import subsample_indices
+
+        refits = []
+        for k in range(1, self.stability_runs + 1):
+            rows = fit_rows[subsample_indices(len(fit_rows), 0.8, self.seed + k)]
+            refits.append((rows, self.cluster_labels(embeddings[rows], n_clusters)))
+        return refits
 
     def _reduce_outliers(self, labels: np.ndarray, embeddings: np.ndarray) -> np.ndarray:
         """Give unassigned segments their nearest theme when similar enough, then as many more as
@@ -254,11 +213,12 @@ class ThemeModel(Analysis):
         outliers = np.flatnonzero(labels < 0)
         if not themes or not len(outliers):
             return labels
-        centroids = _normalise(np.stack([embeddings[labels == t].mean(axis=0) for t in themes]))
-        sims = embeddings[outliers] @ centroids.T
+        index = {t: i for i, t in enumerate(themes)}
+        centres = centroids(embeddings, np.array([index.get(int(t), -1) for t in labels]), len(themes))
+        sims = embeddings[outliers] @ centres.T
         best, best_sim = sims.argmax(axis=1), sims.max(axis=1)
         allowed = int(math.floor(self.max_outlier_share * len(labels)))
-        order = np.argsort(-best_sim, kind="stable")
+        order = np.lexsort((outliers, -best_sim))  # most similar first, ties in segment order
         n_assign = max(int((best_sim >= self.min_similarity).sum()), len(outliers) - allowed)
         for i in order[:n_assign]:
             labels[outliers[i]] = themes[best[i]]
@@ -272,6 +232,8 @@ class ThemeModel(Analysis):
     # -- fit ---------------------------------------------------------------------------------
     def fit(self, table: TokenTable, embeddings: np.ndarray | None = None) -> "ThemeModel":
         from bertopic import BERTopic
+        from bertopic.cluster import BaseCluster
+        from bertopic.dimensionality import BaseDimensionalityReduction
         from bertopic.vectorizers import ClassTfidfTransformer
         from sklearn.feature_extraction.text import CountVectorizer
 
@@ -283,39 +245,41 @@ class ThemeModel(Analysis):
             embeddings, embedder, cache = self._embed(texts)
         else:
             embedder, cache = make_embedder(self.embedding, self.models_dir), None
-        # Rounded so that the last bits of floating point (which may differ between CPUs) cannot move a
-        # segment from one theme to another.
-        embeddings = _normalise(np.round(np.asarray(embeddings, dtype=np.float32), 4)).astype(np.float32)
+        embeddings = unit_rows(embeddings)
         docs = keyword_documents(table)
         guided = list(self.guided or [])
-        # Very short turns ("Yeah.", "Fair point.") carry no theme: they are left out of the fit and
-        # join the nearest theme afterwards, like other outliers.
+        # Very short turns ("Yeah.", "Fair point.") carry no theme: they are left out of the clustering
+        # and join the nearest theme afterwards, like other outliers.
         long_enough = self.long_enough(texts)
         fit_rows = np.flatnonzero(long_enough)
-        n = len(fit_rows)
-        vectorizer = CountVectorizer(analyzer=_split, min_df=2 if n >= 40 else 1)
-        representation = self._representation()
+        # Guided themes take the segments similar enough to them; the clustering finds the others.
+        raw = self._guided_labels(embedder, embeddings[fit_rows]) if guided else np.full(len(fit_rows), -1)
+        labels = canonical_labels(raw)  # the guided themes that found segments come first
+        guided_names = {int(labels[np.flatnonzero(raw == g)[0]]): guided[g].name
+                        for g in range(len(guided)) if (raw == g).any()}
+        free = labels < 0
+        if free.sum() >= 2:
+            wanted = max(1, self.n_themes - len(guided_names)) if self.n_themes else None
+            labels[free] = canonical_labels(self.cluster_labels(embeddings[fit_rows][free], wanted),
+                                            start=len(guided_names))
+        n_found = len(set(labels.tolist()) - {-1})
+        vectorizer = CountVectorizer(analyzer=_split, min_df=2 if len(fit_rows) >= 40 else 1)
+        ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
         model = BERTopic(
-            embedding_model=_Backend.create(embedder, cache), umap_model=self._reducer(n, self.seed, embeddings[fit_rows]),
-            hdbscan_model=self._clusterer(n, self.seed), vectorizer_model=vectorizer,
-            ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True), representation_model=representation,
-            top_n_words=self.top_n_words, zeroshot_topic_list=[g.prompt for g in guided] or None,
-            zeroshot_min_similarity=self.guided_min_similarity, calculate_probabilities=False, verbose=False)
-        fitted = np.asarray(model.fit_transform([docs[i] for i in fit_rows], embeddings[fit_rows])[0])
+            embedding_model=_Backend.create(embedder, cache), umap_model=BaseDimensionalityReduction(),
+            hdbscan_model=BaseCluster(), vectorizer_model=vectorizer, ctfidf_model=ctfidf,
+            top_n_words=self.top_n_words, calculate_probabilities=False, verbose=False)
+        model.fit([docs[i] for i in fit_rows], embeddings[fit_rows], y=labels)
         topics = np.full(len(segments), -1)
-        topics[fit_rows] = fitted
-        reduced = self._reduce_outliers(topics, embeddings)
-        if (reduced != topics).any() or len(fit_rows) < len(segments):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                logging.getLogger("BERTopic").setLevel(logging.ERROR)
-                model.update_topics(docs, topics=reduced.tolist(), vectorizer_model=vectorizer,
-                                    representation_model=representation, top_n_words=self.top_n_words)
-            topics = reduced
-        guided_names = {}
-        if guided:
-            mapping = getattr(model, "_topic_id_to_zeroshot_topic_idx", {}) or {}
-            guided_names = {int(t): guided[i].name for t, i in mapping.items()}
+        topics[fit_rows] = labels
+        topics = self._reduce_outliers(topics, embeddings)
+        # BERTopic numbered the themes by size; its keywords are made again with our numbering (by first
+        # segment, which one moved segment cannot change) and with the representation models.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            logging.getLogger("BERTopic").setLevel(logging.ERROR)
+            model.update_topics(docs, topics=topics.tolist(), vectorizer_model=vectorizer, ctfidf_model=ctfidf,
+                                representation_model=self._representation(), top_n_words=self.top_n_words)
         self.bertopic_ = model
         self.embeddings_ = embeddings
         self.documents_ = docs
@@ -323,8 +287,7 @@ class ThemeModel(Analysis):
         # The fit before any curation, kept so that curation can always start again from it.
         self.base_topics_ = self.assignments_["theme_id"].to_numpy().copy()
         self.base_labels_ = dict(zip(self.themes_["theme_id"].tolist(), self.themes_["label"].tolist()))
-        self.refits_ = [self.cluster_labels(embeddings, self.seed + k, long_enough)
-                        for k in range(1, self.stability_runs + 1)]
+        self.refits_ = self._refits(embeddings, fit_rows, n_found)
         self._score_stability()
         return self
 
@@ -347,18 +310,18 @@ class ThemeModel(Analysis):
         return pending
 
     def _score_stability(self) -> None:
-        """1 = found again with the same members in every refit with another seed."""
-        from .theme_stability import stability_scores
+        """1 = found again with the same members in every refit on a subsample."""
+        from .theme_stability import stability_with_subsamples
 
         if self.refits_:
-            scores = stability_scores(self.assignments_["theme_id"].to_numpy(), self.refits_)
+            scores = stability_with_subsamples(self.assignments_["theme_id"].to_numpy(), self.refits_)
             self.themes_["stability"] = [round(scores.get(int(t), 0.0), 3) for t in self.themes_["theme_id"]]
 
     def _summarise(self, table: TokenTable, topics: np.ndarray, guided_names: dict[int, str]) -> None:
         segments = [st.segment for st in table.segments]
         ids = sorted(t for t in set(topics.tolist()) if t >= 0)
-        centroids = {t: _normalise(self.embeddings_[topics == t].mean(axis=0, keepdims=True))[0] for t in ids}
-        probability = np.array([float(max(0.0, self.embeddings_[i] @ centroids[t])) if t >= 0 else 0.0
+        centres = {t: _normalise(self.embeddings_[topics == t].mean(axis=0, keepdims=True))[0] for t in ids}
+        probability = np.array([float(max(0.0, self.embeddings_[i] @ centres[t])) if t >= 0 else 0.0
                                 for i, t in enumerate(topics.tolist())])
         self.assignments_ = pd.DataFrame({
             "seg_id": [s.seg_id for s in segments], "doc_id": [s.doc_id for s in segments],
@@ -369,9 +332,15 @@ class ThemeModel(Analysis):
         for t in ids:
             members = np.flatnonzero(topics == t)
             keywords = [w.replace("_", " ") for w, _ in (self.bertopic_.get_topic(t) or []) if w][:self.top_n_words]
-            sims = self.embeddings_[members] @ centroids[t]
+            sims = self.embeddings_[members] @ centres[t]
             long_enough = [len(segments[i].text.split()) >= 8 for i in members]
-            order = sorted(range(len(members)), key=lambda k: (not long_enough[k], -sims[k], members[k]))
+            # A wording said twice is quoted once, from its first place: copies would only compete on the
+            # last bits of their similarity.
+            first_of_text: dict[str, int] = {}
+            for k, i in enumerate(members):
+                first_of_text.setdefault(" ".join(segments[i].text.lower().split()), k)
+            candidates = sorted(first_of_text.values())
+            order = sorted(candidates, key=lambda k: (not long_enough[k], -sims[k], members[k]))
             for rank, k in enumerate(order[:self.n_quotes], start=1):
                 seg = segments[members[k]]
                 quote_rows.append((t, rank, seg.seg_id, seg.doc_id, seg.start_char, seg.end_char, seg.speaker,
@@ -388,6 +357,7 @@ class ThemeModel(Analysis):
     def reassign(self, table: TokenTable, topics: Sequence[int], labels: dict[int, str]) -> "ThemeModel":
         """Use new assignments (after the user's merges and splits) and labels: keywords, sizes and
         quotes are recomputed; themes whose label the user set keep it."""
+        from bertopic.vectorizers import ClassTfidfTransformer
         from sklearn.feature_extraction.text import CountVectorizer
 
         self.check_fitted("bertopic_")
@@ -399,6 +369,7 @@ class ThemeModel(Analysis):
                 logging.getLogger("BERTopic").setLevel(logging.ERROR)
                 self.bertopic_.update_topics(self.documents_, topics=topics.tolist(),
                                              vectorizer_model=CountVectorizer(analyzer=_split, min_df=1),
+                                             ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
                                              representation_model=representation, top_n_words=self.top_n_words)
         guided = dict(zip(self.themes_["theme_id"], self.themes_["label"].where(self.themes_["guided"])))
         names = {int(k): v for k, v in guided.items() if isinstance(v, str)}
@@ -426,7 +397,7 @@ class ThemeModel(Analysis):
         warnings.filterwarnings("ignore", message=".*n_jobs value.*", category=UserWarning)
         self.check_fitted("embeddings_")
         n = len(self.embeddings_)
-        xy = UMAP(n_neighbors=auto_settings(n)["n_neighbors"], n_components=2, min_dist=0.1, metric="cosine",
+        xy = UMAP(n_neighbors=int(min(15, max(5, n // 30))), n_components=2, min_dist=0.1, metric="cosine",
                   random_state=self.seed if seed is None else seed, n_jobs=1).fit_transform(self.embeddings_)
         return pd.DataFrame({"seg_id": self.assignments_["seg_id"], "x": xy[:, 0].round(4),
                              "y": xy[:, 1].round(4), "theme_id": self.assignments_["theme_id"]})
