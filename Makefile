@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export WORKBENCH_CACHE_DIR ?= $(CURDIR)/.cache/workbench
 
-.PHONY: setup demo test check lint unit notebooks lab dashboard clean bench
+.PHONY: test-themes-portable setup demo test check lint unit notebooks lab dashboard clean bench
 
 setup: $(STAMP)
 
@@ -31,6 +31,18 @@ demo: setup
 test: setup
 	$(BIN)/python -m pytest tests
 	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+
+# The themes as on another machine: torch's portable kernels, one thread everywhere and an empty cache (so the
+# embeddings are made again) and the demo's saved theme model set aside (its curation stays), then notebook 03's
+# stored outputs, made on the developers' machine, must come out the same (CI runs this).
+THEME_TESTS := tests/analysis/test_themes.py tests/analysis/test_theme_clustering.py
+test-themes-portable: setup
+	rm -rf $(CURDIR)/.cache/portable $(CURDIR)/models/coproduction/themes/model
+	ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
+		WORKBENCH_CACHE_DIR=$(CURDIR)/.cache/portable $(BIN)/python -m pytest $(THEME_TESTS) -p no:cacheprovider
+	ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
+		WORKBENCH_CACHE_DIR=$(CURDIR)/.cache/portable $(BIN)/python -m pytest --nbval notebooks/03_themes.ipynb \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 # The quick loop while you work (under 2 minutes on 2 cores): lint, then every test not marked slow or browser.
 # It uses the existing .venv as it is (make setup installs it); `make test` still runs everything.

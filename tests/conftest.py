@@ -93,3 +93,26 @@ def _wb_no_home_cache(tmp_path_factory, monkeypatch):
 def wb_demo_corpus() -> Path:
     assert DEMO_CORPUS.is_dir(), DEMO_CORPUS
     return DEMO_CORPUS
+
+
+FIGURES: list[str] = []
+
+
+@pytest.fixture(scope="session")
+def wb_figure():
+    """Report a measured figure (e.g. how many segments moved under noise): printed at the end of the run
+    and kept in test-artifacts/figures.txt, so the number is seen even when the test passes."""
+    def report(text: str) -> None:
+        FIGURES.append(text)
+        out = REPO_ROOT / "test-artifacts"
+        out.mkdir(exist_ok=True)
+        with open(out / "figures.txt", "a", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    return report
+
+
+def pytest_terminal_summary(terminalreporter):
+    if FIGURES:
+        terminalreporter.section("measured figures")
+        for line in FIGURES:
+            terminalreporter.write_line(line)
