@@ -37,6 +37,13 @@ class Errors:
     E014 = ("[E014] '{path}': the YAML front matter is malformed at line {line}: {detail}. Fix the block "
             "between the '---' lines, or remove it.")
     E015 = "[E015] '{path}' could not be parsed as HTML: {detail}."
+    E016 = ("[E016] '{path}' has {words:,} words, over the limit of {limit:,} for one document ([corpus] "
+            "max_document_words); its longest stretch without a blank line is {longest:,} characters. If it is "
+            "a document, split it into several files or raise the limit; if not (a data dump, a log), remove it.")
+    E017 = ("[E017] '{path}' could not be cut into segments: {detail}. The rest of the corpus is analysed; "
+            "please report this with the file if you can.")
+    E018 = ("[E018] '{path}' could not be annotated by spaCy: {detail}. It was left out of the analysis and "
+            "the other documents were analysed; check the file for very long lines or unusual characters.")
 
     # Corpus-level errors (E050-E099): these stop the command.
     E050 = "[E050] Corpus folder '{path}' does not exist. Check the path, e.g. 'corpora/coproduction'."
@@ -219,6 +226,13 @@ class Warnings:
     W360 = "[W360] Embedding cache shard '{path}' was unreadable ({detail}); it was removed and will be rebuilt."
     W003 = ("[W003] '{path}' was not valid UTF-8 and was read as Windows-1252. If characters look wrong, "
             "save it as UTF-8.")
+    W004 = ("[W004] Only {coverage:.1%} of the text of '{doc_id}' is in a segment or a listed exclusion: "
+            "{unread:,} characters were not read ({where}). Please report this with the file.")
+    W005 = ("[W005] '{doc_id}' reads like an interview or a recording ({why}) but has no speaker labels; it "
+            "is kept with speaker unknown. Add labels such as 'Name: ...' at the start of each turn to count "
+            "speakers.")
+    W006 = ("[W006] {share:.0%} of the text of '{doc_id}' was set aside as {reasons}; see exclusions.csv "
+            "(or corpus.exclusions_df()) and, for boilerplate, [corpus] boilerplate in analysis.toml.")
 
 
 class WorkbenchError(Exception):

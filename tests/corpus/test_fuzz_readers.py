@@ -80,7 +80,10 @@ def _check_result(result) -> None:
     assert "\r" not in result.text and not result.text.startswith("\ufeff")
     assert unicodedata.is_normalized("NFC", result.text)
     _check_blocks(result.text, result.blocks)
-    assert result.blocks and all(b.kind == "turn" for b in result.blocks)
+    turns = [b for b in result.blocks if b.kind == "turn"]
+    assert turns and all(b.kind in ("turn", "label") for b in result.blocks)
+    for label in (b for b in result.blocks if b.kind == "label"):  # a label names the speaker of its turn
+        assert result.text[label.start_char:label.end_char].startswith(label.speaker)
 
 
 # -- the speaker parser -----------------------------------------------------------------------------
@@ -97,7 +100,7 @@ def test_parse_transcript_on_arbitrary_text_is_sound(raw):
     assert speakers and None not in speakers
     assert set(roles) <= speakers
     for block in blocks:
-        if block.speaker:
+        if block.speaker and block.kind == "turn":
             line_start = text.rfind("\n", 0, block.start_char) + 1
             assert block.speaker in text[line_start:block.start_char]  # the label is on the turn's first line
 
@@ -131,8 +134,9 @@ def test_parse_transcript_keeps_every_generated_turn(turns):
     assert found is not None
     blocks, roles = found
     _check_blocks(text, blocks)
-    assert [(b.kind, b.speaker, b.timestamp, text[b.start_char:b.end_char]) for b in blocks] == [
-        ("turn", name, stamp, normalise(utterance)) for name, _, stamp, utterance, _ in turns]
+    assert [(b.kind, b.speaker, b.timestamp, text[b.start_char:b.end_char]) for b in blocks if b.kind == "turn"] \
+        == [("turn", name, stamp, normalise(utterance)) for name, _, stamp, utterance, _ in turns]
+    assert [b.kind for b in blocks] == ["label", "turn"] * len(turns)  # every character is accounted for
     expected_roles: dict[str, str] = {}
     for name, role, *_ in turns:
         if role:
@@ -234,7 +238,7 @@ def test_vtt_voice_cues_keep_all_their_text_and_speakers(cues, ids, short_times,
     data = newline.join("\n\n".join(blocks).split("\n")).encode("utf-8")
     result = read_vtt(data, "g.vtt")
     _check_result(result)
-    got = [(b.speaker, b.timestamp, result.text[b.start_char:b.end_char]) for b in result.blocks]
+    got = [(b.speaker, b.timestamp, result.text[b.start_char:b.end_char]) for b in result.blocks if b.kind == "turn"]
     assert got == _expected_turns(cues, _voice_name)
 
 
@@ -253,7 +257,7 @@ def test_srt_labelled_cues_keep_all_their_text_and_speakers(cues, italic, newlin
     data = newline.join("\n\n".join(blocks).split("\n")).encode(encoding)
     result = read_srt(data, "g.srt")
     _check_result(result)
-    got = [(b.speaker, b.timestamp, result.text[b.start_char:b.end_char]) for b in result.blocks]
+    got = [(b.speaker, b.timestamp, result.text[b.start_char:b.end_char]) for b in result.blocks if b.kind == "turn"]
     assert got == _expected_turns(cues, lambda name: name)
     assert result.text.startswith(f"{got[0][0]}: ")  # the document reads with its labels
 

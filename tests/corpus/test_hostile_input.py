@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from workbench.corpus import load_corpus
-from workbench.corpus.loader import DEFAULT_MAX_FILE_MB
+from workbench.corpus.loader import DEFAULT_MAX_DOCUMENT_WORDS, DEFAULT_MAX_FILE_MB
 from workbench.corpus.readers.captions import read_srt, read_vtt
 from workbench.corpus.readers.markdown import read_md
 from workbench.corpus.readers.tabular import read_xlsx
@@ -52,6 +52,7 @@ NON_UTF8_ID = "latin1-\\xe9t\\xe9.txt"
 NESTED = "a/b/c/d/e/deep.txt"
 BIG = "big-20mb.txt"
 BIG_MB = 20
+BIG_WORDS_ALLOWED = 10_000_000  # the 20 MB transcript has about 5 million words
 ZEROS_CHUNK = 1024 * 1024
 BOMB_BYTES = 24 * 1024 * 1024  # compresses about 1000:1; the guard refuses anything over 200:1
 
@@ -350,7 +351,7 @@ def hostile(tmp_path_factory) -> Hostile:
     root.mkdir()
     readable, unreadable = build_hostile_corpus(root)
     started = time.perf_counter()
-    corpus = load_corpus(root)
+    corpus = load_corpus(root, max_document_words=BIG_WORDS_ALLOWED)  # the default limit is tested below
     return Hostile(root, readable, unreadable, corpus, time.perf_counter() - started)
 
 
@@ -490,6 +491,15 @@ def test_default_size_limit_admits_the_20_mb_document_and_segments_it(hostile):
     assert len(segs) == n_lines  # one turn per line, each short enough to stay whole
     assert segs[0].text.startswith("turn 0 ") and segs[-1].text.startswith(f"turn {n_lines - 1} ")
     assert hostile.corpus.document(BIG).speaker_roles == {"AMIRA": "carer"}
+
+
+def test_default_word_limit_names_the_big_file_with_e016_and_the_knob(hostile):
+    assert DEFAULT_MAX_DOCUMENT_WORDS < hostile.readable[BIG].exact.count(" ") < BIG_WORDS_ALLOWED
+    corpus = load_corpus(hostile.root)
+    rows = corpus.problems_df().set_index("path")
+    assert rows.loc[BIG, "code"] == "E016"
+    assert "max_document_words" in rows.loc[BIG, "reason"] and "split it" in rows.loc[BIG, "reason"]
+    assert {d.doc_id for d in corpus.documents} == set(hostile.readable) - {BIG}
 
 
 def test_a_lower_limit_names_the_big_file_with_e004_and_the_knob(hostile):

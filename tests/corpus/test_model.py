@@ -16,11 +16,12 @@ def small(write_files, corpus_dir):
 
 
 def test_segment_columns_order():
-    assert SEGMENT_COLUMNS == ["doc_id", "seg_id", "start_char", "end_char", "speaker", "timestamp", "kind", "text"]
+    assert SEGMENT_COLUMNS == ["doc_id", "seg_id", "start_char", "end_char", "speaker", "timestamp", "kind", "section",
+                               "lead_in", "text"]
 
 
 def test_segments_df_starts_with_segment_columns(small):
-    assert list(small.segments_df().columns) == SEGMENT_COLUMNS + ["speaker_role", "section", "block"]
+    assert list(small.segments_df().columns) == SEGMENT_COLUMNS + ["speaker_role", "block"]
 
 
 def test_segments_df_kind_is_document_kind(small):
@@ -61,7 +62,7 @@ def test_speakers_df_counts_segments(small):
 
 def test_summary_counts(small):
     assert small.summary() == {"documents": 2, "kinds": {"blog": 1, "transcript": 1}, "segments": 4,
-                               "words": 10, "speakers": 2, "problems": 0}
+                               "words": 10, "speakers": 2, "problems": 0, "coverage": 1.0}
 
 
 def test_documents_df_counts(small):
@@ -71,7 +72,7 @@ def test_documents_df_counts(small):
 
 def test_empty_corpus_dataframes_have_columns():
     corpus = Corpus("x", [], [])
-    assert list(corpus.segments_df().columns[:8]) == SEGMENT_COLUMNS
+    assert list(corpus.segments_df().columns[:len(SEGMENT_COLUMNS)]) == SEGMENT_COLUMNS
     assert list(corpus.problems_df().columns) == ["path", "code", "reason"]
     assert corpus.documents_df().empty
 

@@ -8,7 +8,12 @@ from workbench.corpus.structure import (Header, match_header, parse_plain, parse
 
 
 def spans(text, blocks):
-    return [(b.kind, b.speaker, text[b.start_char:b.end_char]) for b in blocks]
+    """(kind, speaker, text) of every block except speaker labels and list markers."""
+    return [(b.kind, b.speaker, text[b.start_char:b.end_char]) for b in blocks if b.kind not in ("label", "marker")]
+
+
+def turns(blocks):
+    return [b for b in blocks if b.kind == "turn"]
 
 
 # -- match_header: one speaker form per test --------------------------------------------------------
@@ -97,13 +102,13 @@ def test_transcript_name_colon_turns():
 def test_transcript_upper_case_names():
     text = "ROSE: Hello.\nDEV: Hi.\nROSE: Bye.\n"
     blocks, _ = parse_transcript(text)
-    assert [b.speaker for b in blocks] == ["ROSE", "DEV", "ROSE"]
+    assert [b.speaker for b in turns(blocks)] == ["ROSE", "DEV", "ROSE"]
 
 
 def test_transcript_bracketed_timestamps():
     text = "[00:00:12] Ruth: Welcome.\n\n[00:00:58] Joy: Thanks.\n\n[00:01:04] Ruth: Right.\n"
     blocks, _ = parse_transcript(text)
-    assert [(b.speaker, b.timestamp) for b in blocks] == [
+    assert [(b.speaker, b.timestamp) for b in turns(blocks)] == [
         ("Ruth", "00:00:12"), ("Joy", "00:00:58"), ("Ruth", "00:01:04")]
     assert spans(text, blocks)[1][2] == "Thanks."
 
@@ -111,8 +116,10 @@ def test_transcript_bracketed_timestamps():
 def test_transcript_bare_timestamps():
     text = "00:00:12 Ruth: Welcome.\n00:00:58 Joy: Thanks.\n00:01:04 Ruth: Right.\n"
     blocks, _ = parse_transcript(text)
-    assert [(b.speaker, b.timestamp, text[b.start_char:b.end_char]) for b in blocks] == [
+    assert [(b.speaker, b.timestamp, text[b.start_char:b.end_char]) for b in turns(blocks)] == [
         ("Ruth", "00:00:12", "Welcome."), ("Joy", "00:00:58", "Thanks."), ("Ruth", "00:01:04", "Right.")]
+    assert [text[b.start_char:b.end_char] for b in blocks if b.kind == "label"] == [
+        "00:00:12 Ruth:", "00:00:58 Joy:", "00:01:04 Ruth:"]
 
 
 def test_transcript_otter_style_headers_on_their_own_lines():
@@ -120,7 +127,7 @@ def test_transcript_otter_style_headers_on_their_own_lines():
             "Speaker 2  0:10\nFine thanks.\n\n"
             "Speaker 1  0:15\nGood.\n")
     blocks, _ = parse_transcript(text)
-    assert [(b.kind, b.speaker, b.timestamp, text[b.start_char:b.end_char]) for b in blocks] == [
+    assert [(b.kind, b.speaker, b.timestamp, text[b.start_char:b.end_char]) for b in turns(blocks)] == [
         ("turn", "Speaker 1", "0:03", "Hello there, how are you.\nSecond line."),
         ("turn", "Speaker 2", "0:10", "Fine thanks."),
         ("turn", "Speaker 1", "0:15", "Good."),
@@ -131,14 +138,14 @@ def test_transcript_roles_from_labels():
     text = "Rose (carer): I look after Mum.\nDev (commissioner): Thanks.\nRose: Anyway.\n"
     blocks, roles = parse_transcript(text)
     assert roles == {"Rose": "carer", "Dev": "commissioner"}
-    assert [b.speaker for b in blocks] == ["Rose", "Dev", "Rose"]
+    assert [b.speaker for b in turns(blocks)] == ["Rose", "Dev", "Rose"]
 
 
 def test_transcript_continuation_paragraph_belongs_to_previous_speaker():
     text = "Rose: First part.\n\nAnd a second paragraph.\n\nDev: Reply.\nRose: End.\n"
     blocks, _ = parse_transcript(text)
     assert spans(text, blocks)[0] == ("turn", "Rose", "First part.\n\nAnd a second paragraph.")
-    assert len(blocks) == 3
+    assert len(turns(blocks)) == 3
 
 
 def test_transcript_stage_note_is_a_note_block_without_speaker():
@@ -170,12 +177,52 @@ def test_prose_with_note_labels_is_not_a_transcript():
     assert parse_transcript(text) is None
 
 
-def test_two_labels_are_not_enough_for_a_transcript():
-    assert parse_transcript("Rose: Hi.\nDev: Hello.\n") is None
+def test_two_labelled_turns_are_a_transcript():
+    text = "Rose: Hi.\nDev: Hello.\n"
+    blocks, _ = parse_transcript(text)
+    assert spans(text, blocks) == [("turn", "Rose", "Hi."), ("turn", "Dev", "Hello.")]
 
 
-def test_labels_that_never_recur_are_not_a_transcript():
-    assert parse_transcript("Rose: a.\nDev: b.\nTom: c.\n") is None
+def test_two_turns_with_role_labels_before_a_long_answer_are_a_transcript():
+    answer = "\n".join(f"Part {i} of the answer goes on here." for i in range(6))
+    text = f"Q: How did it start?\nA: {answer}\n"
+    blocks, _ = parse_transcript(text)
+    assert [b.speaker for b in turns(blocks)] == ["Q", "A"]
+
+
+def test_single_word_labels_that_never_recur_in_prose_are_not_a_transcript():
+    prose = "\n".join(f"Line {i} of ordinary prose without labels." for i in range(10))
+    assert parse_transcript(f"Time: people need it.\nMoney: pay them.\nTrust: build it.\n{prose}\n") is None
+
+
+def test_labels_that_never_recur_but_make_the_whole_text_are_a_transcript():
+    blocks, _ = parse_transcript("Rose: a.\nDev: b.\nTom: c.\n")
+    assert [b.speaker for b in turns(blocks)] == ["Rose", "Dev", "Tom"]
+
+
+def test_forced_parsing_accepts_a_single_label():
+    text = "Some notes before.\n\nRose: I said this.\n"
+    assert parse_transcript(text) is None
+    blocks, _ = parse_transcript(text, force=True)
+    assert spans(text, blocks) == [("paragraph", None, "Some notes before."), ("turn", "Rose", "I said this.")]
+
+
+def test_names_alone_on_lines_before_turns_are_speakers():
+    text = ("Sam Jones\nWelcome, everyone. Today we talk about pay.\n\nPriya\nThanks for having me.\n\n"
+            "Sam Jones\nSo where do we start?\n\nPriya 00:02:10\nWith the money, always.\n")
+    blocks, _ = parse_transcript(text)
+    assert [(b.speaker, text[b.start_char:b.end_char]) for b in turns(blocks)] == [
+        ("Sam Jones", "Welcome, everyone. Today we talk about pay."), ("Priya", "Thanks for having me."),
+        ("Sam Jones", "So where do we start?"), ("Priya", "With the money, always.")]
+    assert turns(blocks)[3].timestamp == "00:02:10"
+    assert [text[b.start_char:b.end_char] for b in blocks if b.kind == "label"] == [
+        "Sam Jones", "Priya", "Sam Jones", "Priya 00:02:10"]
+
+
+def test_headings_that_never_recur_are_not_names_alone():
+    text = ("Background\nWe met four times in the spring.\n\nWhat helped\nPaying people on the day.\n\n"
+            "What got in the way\nThe room was hard to reach.\n")
+    assert parse_transcript(text) is None
 
 
 def test_sparse_labels_in_long_prose_are_not_a_transcript():
@@ -187,7 +234,7 @@ def test_sparse_labels_in_long_prose_are_not_a_transcript():
 def test_plain_title_paragraphs_and_heading_sections():
     text = "My title\n\nFirst paragraph here.\n\nFindings:\n\nSecond paragraph here.\n"
     blocks = parse_plain(text)
-    assert [(b.kind, b.section, text[b.start_char:b.end_char]) for b in blocks] == [
+    assert [(b.kind, b.section, text[b.start_char:b.end_char]) for b in blocks if b.kind != "marker"] == [
         ("title", None, "My title"),
         ("paragraph", None, "First paragraph here."),
         ("heading", None, "Findings:"),
@@ -198,7 +245,7 @@ def test_plain_title_paragraphs_and_heading_sections():
 def test_plain_bullets_become_list_items_under_their_lead_line():
     text = "Intro text.\n\nWhat helped\n- being paid\n- plain English\n  with a wrapped line\n"
     blocks = parse_plain(text)
-    assert [(b.kind, b.section, text[b.start_char:b.end_char]) for b in blocks] == [
+    assert [(b.kind, b.section, text[b.start_char:b.end_char]) for b in blocks if b.kind != "marker"] == [
         ("paragraph", None, "Intro text."),
         ("heading", None, "What helped"),
         ("list_item", "What helped", "being paid"),
@@ -206,6 +253,14 @@ def test_plain_bullets_become_list_items_under_their_lead_line():
     ]
 
 
-def test_plain_multi_line_paragraph_is_one_block():
+def test_plain_wrapped_paragraph_is_one_block():
+    text = ("Title\n\nWe met in the community hall on a wet Tuesday, and the\nroom was full before the "
+            "kettle had boiled, which\nsurprised everyone.\n")
+    assert spans(text, parse_plain(text))[1] == (
+        "paragraph", None, "We met in the community hall on a wet Tuesday, and the\nroom was full before the "
+                           "kettle had boiled, which\nsurprised everyone.")
+
+
+def test_plain_short_lines_without_punctuation_are_not_joined():
     text = "Title\n\nline one\nline two.\n"
-    assert spans(text, parse_plain(text))[1] == ("paragraph", None, "line one\nline two.")
+    assert spans(text, parse_plain(text))[1:] == [("paragraph", None, "line one"), ("paragraph", None, "line two.")]

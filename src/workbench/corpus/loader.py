@@ -7,17 +7,25 @@ from __future__ import annotations
 import errno
 import hashlib
 import os
+import re
 import stat
 from pathlib import Path
 
 from ..errors import ConfigError, CorpusError, Errors, FileReadError, Warnings
+from .accounting import Coverage, account
+from .boilerplate import compile_patterns
+from .layout import trim_boilerplate
 from .metadata import METADATA_FILE, parse_roles, read_metadata
-from .model import CONTENT_BLOCKS, KINDS, Corpus, Document, LoadProblem
+from .model import BLANK, CONTENT_BLOCKS, KINDS, UNREAD, Corpus, Document, Exclusion, LoadProblem, Segment
 from .readers import DEFAULT_KINDS, READERS
-from .segment import UNITS, segment_document
+from .segment import MAX_UNIT_CHARS, UNITS, segment_document
+from .structure import interview_like, parse_transcript
 from .text import is_blank
 
 DEFAULT_MAX_FILE_MB = 50.0
+DEFAULT_MAX_DOCUMENT_WORDS = 1_000_000
+MIN_COVERAGE = 0.99  # below this share of accounted-for text, a document gets a warning
+MAX_SET_ASIDE = 0.25  # more than this share as boilerplate, front matter or stage notes: a warning too
 _IGNORED_NAMES = {METADATA_FILE, "Thumbs.db", "desktop.ini"}
 
 
@@ -77,7 +85,21 @@ def _problem(rel: str, message: str) -> LoadProblem:
     return LoadProblem(rel, code, message)
 
 
-def read_document(path: Path, rel: str, max_file_mb: float = DEFAULT_MAX_FILE_MB) -> Document:
+_PLAIN_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".vtt", ".srt", ".csv"}
+
+
+def _check_words(rel: str, text: str | bytes, limit: int) -> None:
+    """FileReadError E016 if ``text`` has more than ``limit`` words."""
+    if len(text.split(None, limit)) > limit:
+        words = len(text.split())
+        blank = b"\n\n" if isinstance(text, bytes) else "\n\n"
+        longest = max((len(p) for p in text.replace(b"\r" if isinstance(text, bytes) else "\r", blank[:1])
+                       .split(blank)), default=0)
+        raise FileReadError(Errors.E016.format(path=rel, words=words, limit=limit, longest=longest))
+
+
+def read_document(path: Path, rel: str, max_file_mb: float = DEFAULT_MAX_FILE_MB,
+                  max_document_words: int = DEFAULT_MAX_DOCUMENT_WORDS) -> Document:
     """Read one file into a Document (blocks, no segments yet). Raises FileReadError."""
     suffix = path.suffix.lower()
     reader = READERS.get(suffix)
@@ -104,7 +126,10 @@ def read_document(path: Path, rel: str, max_file_mb: float = DEFAULT_MAX_FILE_MB
         raise FileReadError(Errors.E012.format(path=rel, detail=err.strerror or err)) from None
     if not data.strip():
         raise FileReadError(Errors.E001.format(path=rel))
+    if suffix in _PLAIN_SUFFIXES:  # counted on the bytes, before parsing millions of lines for nothing
+        _check_words(rel, data, max_document_words)
     result = reader(data, rel)
+    _check_words(rel, result.text, max_document_words)
     if not any(b.kind in CONTENT_BLOCKS for b in result.blocks):
         if is_blank(result.text):
             raise FileReadError(Errors.E001.format(path=rel))
@@ -133,11 +158,51 @@ def _apply_metadata(doc: Document, row: dict) -> None:
     doc.attributes.update(row)
 
 
+def _speakers_by_metadata(doc: Document, guessed_kind: bool, boilerplate) -> str | None:
+    """Speaker turns for a document that has none yet: forced when metadata says it is a transcript.
+    Returns why it reads like an interview when it still has no speakers (for a warning), else None."""
+    if any(b.kind == "turn" for b in doc.blocks):
+        return None
+    if doc.kind == "transcript" and doc.source_format in ("txt", "md", "docx", "pdf", "html"):
+        found = parse_transcript(doc.text, force=True, boilerplate=boilerplate)
+        if found is not None:
+            doc.blocks = found[0]
+            for name, role in found[1].items():
+                doc.speaker_roles.setdefault(name, role)
+            return None
+    why = interview_like(doc.text)
+    if why is not None and guessed_kind:
+        doc.kind = "transcript"
+    if why is None and doc.kind == "transcript" and doc.source_format in ("txt", "md", "docx", "pdf", "html"):
+        why = "its kind is transcript"
+    return why
+
+
+def _coverage_warnings(doc: Document, cover: Coverage, exclusions: list[Exclusion]) -> list[str]:
+    warnings = []
+    if cover.coverage < MIN_COVERAGE:
+        unread = [e for e in exclusions if e.reason == UNREAD]
+        where = ", ".join(f"{e.start_char}-{e.end_char}" for e in unread[:5]) + (" ..." if len(unread) > 5 else "")
+        warnings.append(Warnings.W004.format(coverage=cover.coverage, doc_id=doc.doc_id,
+                                             unread=cover.excluded.get(UNREAD, 0), where=where))
+    set_aside = {r: n for r, n in cover.excluded.items() if r in ("boilerplate", "front matter", "stage note")}
+    if cover.characters and sum(set_aside.values()) > MAX_SET_ASIDE * cover.characters:
+        reasons = " and ".join(f"{r} ({n / cover.characters:.0%})" for r, n in sorted(set_aside.items()))
+        warnings.append(Warnings.W006.format(share=sum(set_aside.values()) / cover.characters, doc_id=doc.doc_id,
+                                             reasons=reasons))
+    return warnings
+
+
 def load_corpus(path: str | os.PathLike, *, unit: str = "auto", max_turn_words: int = 250,
-                max_file_mb: float = DEFAULT_MAX_FILE_MB, strict: bool = False) -> Corpus:
-    """Load every supported file below ``path``. Problems are recorded, not raised (unless ``strict``)."""
+                max_file_mb: float = DEFAULT_MAX_FILE_MB, strict: bool = False,
+                max_unit_chars: int = MAX_UNIT_CHARS, max_document_words: int = DEFAULT_MAX_DOCUMENT_WORDS,
+                boilerplate: list[str] | tuple[str, ...] = ()) -> Corpus:
+    """Load every supported file below ``path``. Problems are recorded, not raised (unless ``strict``).
+
+    ``boilerplate``: extra patterns (regular expressions) for lines and edge sentences to set aside."""
     if unit not in UNITS:
         raise ConfigError(Errors.E054.format(unit=unit, options=", ".join(UNITS)))
+    extra = compile_patterns(boilerplate)
     root = Path(path)
     if not root.exists():
         raise CorpusError(Errors.E050.format(path=path))
@@ -146,10 +211,13 @@ def load_corpus(path: str | os.PathLike, *, unit: str = "auto", max_turn_words: 
     problems: list[LoadProblem] = []
     metadata, metadata_hash = read_metadata(root)
     documents: list[Document] = []
+    guessed: dict[str, bool] = {}
     for file in _walk(root, problems):
         rel = display_path(file.relative_to(root).as_posix())
         try:
-            doc = read_document(file, rel, max_file_mb)
+            doc = read_document(file, rel, max_file_mb, max_document_words)
+            guessed[rel] = doc.kind == DEFAULT_KINDS.get(doc.source_format, "notes") and not any(
+                b.kind == "turn" for b in doc.blocks) and doc.source_format in ("txt", "docx", "pdf")
         except FileReadError as err:
             problems.append(_problem(rel, str(err)))
             continue
@@ -160,6 +228,8 @@ def load_corpus(path: str | os.PathLike, *, unit: str = "auto", max_turn_words: 
             problems.append(_problem(rel, Errors.E012.format(path=rel, detail=f"{type(err).__name__}: {err}")))
             continue
         if rel in metadata:
+            if metadata[rel].get("kind") in KINDS:
+                guessed[rel] = False
             _apply_metadata(doc, metadata[rel])
         documents.append(doc)
     if strict and problems:
@@ -167,6 +237,31 @@ def load_corpus(path: str | os.PathLike, *, unit: str = "auto", max_turn_words: 
     known = {doc.doc_id for doc in documents} | {p.path for p in problems}
     warnings = [Warnings.W003.format(path=doc.doc_id) for doc in documents if doc.encoding == "cp1252"]
     warnings += [Warnings.W002.format(doc_id=d) for d in metadata if d not in known]
-    segments = [seg for doc in documents for seg in segment_document(doc, unit, max_turn_words)]
-    return Corpus(str(root), documents, segments, problems, unit=unit, warnings=warnings,
-                  extra_files={METADATA_FILE: metadata_hash} if metadata_hash else None)
+    segments: list[Segment] = []
+    exclusions: list[Exclusion] = []
+    coverage: dict[str, Coverage] = {}
+    kept: list[Document] = []
+    for doc in documents:
+        try:
+            why = _speakers_by_metadata(doc, guessed.get(doc.doc_id, False), extra)
+            if extra:
+                doc.blocks = trim_boilerplate(doc.text, doc.blocks, extra)
+            doc_segments = segment_document(doc, unit, max_turn_words, max_unit_chars)
+            doc_exclusions, cover = account(doc, doc_segments)
+        except (RecursionError, ValueError, IndexError, TypeError, KeyError, AttributeError, re.error) as err:
+            problems.append(_problem(doc.doc_id, Errors.E017.format(path=doc.doc_id,
+                                                                    detail=f"{type(err).__name__}: {err}")))
+            continue
+        if why is not None:
+            warnings.append(Warnings.W005.format(doc_id=doc.doc_id, why=why))
+        warnings += _coverage_warnings(doc, cover, doc_exclusions)
+        kept.append(doc)
+        segments += doc_segments
+        exclusions += doc_exclusions
+        coverage[doc.doc_id] = cover
+    if strict and problems:
+        raise CorpusError(Errors.E052.format(n_problems=len(problems), path=path))
+    corpus = Corpus(str(root), kept, segments, problems, unit=unit, warnings=warnings,
+                    extra_files={METADATA_FILE: metadata_hash} if metadata_hash else None)
+    corpus.exclusions, corpus.coverage = exclusions, coverage
+    return corpus

@@ -6,7 +6,12 @@ Recognised speaker forms (one turn starts on each such line):
 - ``Name: text`` and ``NAME: text`` (one to four words, each capitalised, or a number: ``Speaker 1``),
   optionally with a role in brackets: ``Rose (carer): text``;
 - ``[00:01:02] Name: text`` or ``00:01:02 Name: text``;
-- ``Speaker 1  0:03`` alone on a line, the turn's text on the following lines (Otter-style).
+- ``Speaker 1  0:03`` alone on a line, the turn's text on the following lines (Otter-style);
+- a name alone on a line (``Sam Jones``, ``Sam Jones (host)``, ``Sam Jones 00:01:12``), the turn's text
+  on the following lines, when the names recur (a podcast transcript).
+
+Labels count from two labelled turns; ``kind = transcript`` in metadata.csv forces speaker parsing.
+Text that is not a turn (a title, headings, a byline before the first turn) is laid out as prose.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterator
 
+from .layout import classify_text, trim_boilerplate
 from .model import Block
 
 _WORD = r"[^\W\d_][\w'’.\-]*|\d+"
@@ -23,6 +29,9 @@ _TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TS_LABEL = re.compile(rf"^[ \t]*[\[(]?(?P<ts>{_TS})[\])]?[ \t]*(?:-[ \t]*)?(?P<name>{_NAME}){_ROLE}[ \t]*:[ \t]*")
 _LABEL = re.compile(rf"^[ \t]*(?P<name>{_NAME}){_ROLE}[ \t]*:(?:[ \t]+|$)")
 _OTTER = re.compile(rf"^[ \t]*(?P<name>{_NAME}){_ROLE}[ \t]+(?P<ts>{_TS})[ \t]*$")
+# A name alone on a line, optionally with a role and a timestamp before or after it.
+_ALONE = re.compile(rf"^[ \t]*(?:[\[(]?(?P<ts1>{_TS})[\])]?[ \t]+(?:-[ \t]*)?)?(?P<name>{_NAME}){_ROLE}"
+                    rf"(?:[ \t]+(?:-[ \t]*)?[\[(]?(?P<ts2>{_TS})[\])]?)?[ \t]*$")
 _STAGE_NOTE = re.compile(r"^[ \t]*[\[(][^\])\n]{1,120}[\])][ \t]*$")
 _BULLET = re.compile(r"^[ \t]*(?:[-*•‣◦–]|\d{1,2}[.)])[ \t]+")
 _PARTICLES = {"of", "de", "da", "van", "von", "la", "le", "del", "bin", "al"}
@@ -35,9 +44,22 @@ _NOT_SPEAKERS = {
     "recording", "duration", "file", "http", "https", "www", "email", "tel", "phone", "see", "also",
     "caption", "figure", "table", "chapter", "part", "section", "session", "workshop", "day",
     "interview", "focus", "meeting", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday",
+    "saturday", "sunday", "pay", "time", "cost", "costs", "money", "trust", "why", "how", "what", "who", "when",
+    "where", "background", "context", "aim", "aims", "goal", "goals", "purpose", "result", "results", "lesson",
+    "lessons", "tips", "problem", "problems", "solution", "solutions", "challenge", "barrier", "enabler",
+    "impact", "benefit", "benefits", "risk", "risks", "definition", "objective", "objectives", "method",
+    "methods", "finding", "findings", "conclusion", "conclusions", "recommendation", "recommendations",
+    "next", "steps", "status", "author", "by", "published", "updated", "posted", "tags", "category",
+    "categories", "read", "share", "contents", "introduction", "overview", "resources", "references",
+    "contact", "address", "website", "price", "venue", "audience", "format",
 }
-MIN_TURNS = 3
+# Labels that name a role in an interview rather than a person: they count as speakers on their own.
+SPEAKER_WORDS = {
+    "q", "a", "interviewer", "interviewee", "respondent", "participant", "facilitator", "moderator", "host",
+    "guest", "chair", "presenter", "panellist", "panelist", "speaker", "audience", "researcher", "caller",
+    "unknown", "unidentified", "inaudible",
+}
+MIN_TURNS = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +74,8 @@ class Header:
 
 def _valid_name(name: str) -> bool:
     words = name.split()
+    if words and name.lower().rstrip(".") in SPEAKER_WORDS | {"host", "guest"}:
+        return True
     if not words or len(name) > 40 or any(w.lower().strip(".") in _NOT_SPEAKERS for w in words):
         return False
     if not (words[0][0].isupper() or words[0].isdigit()):
@@ -94,28 +118,76 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def parse_transcript(text: str) -> tuple[list[Block], dict[str, str]] | None:
-    """Turn blocks of a speaker-labelled transcript, or None if the text is not one.
+def _alone(line: str) -> Header | None:
+    """A speaker's name alone on a line (with an optional role and timestamp), if the line is one."""
+    m = _ALONE.match(line)
+    if not m or len(m.group("name").split()) > 3 or not _valid_name(m.group("name")):
+        return None
+    return Header(m.group("name").strip(), (m.group("role") or "").strip() or None,
+                  m.group("ts1") or m.group("ts2"), len(line))
 
-    Returns the blocks and the roles given in labels such as ``Rose (carer):``.
+
+def _next_text(lines: list[tuple[int, str]], i: int, headers: dict[int, Header]) -> bool:
+    """True if the next non-blank line after ``i`` is text (not a label or a stage note)."""
+    for j in range(i + 1, len(lines)):
+        if lines[j][1].strip():
+            return j not in headers and not _STAGE_NOTE.match(lines[j][1])
+    return False
+
+
+def _speaker_headers(lines: list[tuple[int, str]], force: bool) -> dict[int, Header]:
+    """Line index -> speaker label, for the lines that start a turn (empty if the text is no transcript)."""
+    labelled = {i: h for i, (_, line) in enumerate(lines) if (h := match_header(line)) is not None}
+    labelled = {i: h for i, h in labelled.items()
+                if h.text_start < len(lines[i][1]) and lines[i][1][h.text_start:].strip()
+                or _next_text(lines, i, labelled)}
+    alone = {i: h for i, (_, line) in enumerate(lines) if i not in labelled and (h := _alone(line)) is not None}
+    alone = {i: h for i, h in alone.items() if _next_text(lines, i, {**labelled, **alone})}
+    # Names alone on a line (with or without a timestamp): they count as speakers when they recur.
+    on_own_line = {**alone, **{i: h for i, h in labelled.items() if h.text_start >= len(lines[i][1].rstrip())}}
+    counts: dict[str, int] = {}
+    for h in on_own_line.values():
+        counts[h.name] = counts.get(h.name, 0) + 1
+    recurring = sum(1 for h in on_own_line.values() if counts[h.name] >= 2)
+    names_ok = len(counts) >= 2 and len(on_own_line) >= 4 and recurring >= 0.75 * len(on_own_line)
+    alone = {i: h for i, h in alone.items() if h.timestamp or (names_ok and counts[h.name] >= 2)
+             or (force and counts[h.name] >= 2)}
+    headers = {**labelled, **alone}
+    if force:
+        return headers
+    names: dict[str, int] = {}
+    for h in headers.values():
+        names[h.name] = names.get(h.name, 0) + 1
+    if len(headers) < MIN_TURNS or (len(names) < 2 and not all(h.timestamp for h in headers.values())):
+        return {}
+    nonblank = sum(1 for _, line in lines if line.strip())
+    share = len(headers) / max(nonblank, 1)
+    if any(c >= 2 for c in names.values()):
+        return headers if share >= 0.2 else {}
+    # Every label occurs once: people's names, or roles, or the labelled lines make most of the text.
+    speakerish = any(h.timestamp or h.name.lower().rstrip(".") in SPEAKER_WORDS or len(h.name.split()) >= 2
+                     for h in headers.values())
+    return headers if (speakerish and share >= 0.2) or share >= 0.5 else {}
+
+
+def parse_transcript(text: str, *, force: bool = False,
+                     boilerplate=()) -> tuple[list[Block], dict[str, str]] | None:
+    """Blocks of a speaker-labelled transcript, or None if the text is not one.
+
+    Returns the blocks (turns, speaker labels, stage notes, and the prose around them laid out as
+    headings and paragraphs) and the roles given in labels such as ``Rose (carer):``. ``force``: the
+    metadata says this is a transcript; any label counts.
     """
     lines = list(iter_lines(text))
-    headers = [(i, match_header(line)) for i, (_, line) in enumerate(lines)]
-    found = [(i, h) for i, h in headers if h is not None and _has_words(lines, i, h, headers)]
-    counts: dict[str, int] = {}
-    for _, h in found:
-        counts[h.name] = counts.get(h.name, 0) + 1
-    recurring = {n for n, c in counts.items() if c >= 2}
-    if len(found) < MIN_TURNS or len(counts) < 2 or not recurring:
+    headers = _speaker_headers(lines, force)
+    if not headers:
         return None
     # A once-only label on the first line, followed by a blank line, is a title, not a speaker.
+    names = [h.name for h in headers.values()]
     first_line = next((i for i, (_, line) in enumerate(lines) if line.strip()), 0)
-    header_at = {i: h for i, h in found
-                 if not (i == first_line and counts[h.name] == 1 and i + 1 < len(lines)
-                         and not lines[i + 1][1].strip())}
-    nonblank = sum(1 for _, line in lines if line.strip())
-    if len(header_at) / max(nonblank, 1) < 0.2:
-        return None
+    if first_line in headers and names.count(headers[first_line].name) == 1 and first_line + 1 < len(lines) \
+            and not lines[first_line + 1][1].strip() and len(headers) > 2:
+        del headers[first_line]
 
     blocks: list[Block] = []
     roles: dict[str, str] = {}
@@ -133,23 +205,21 @@ def parse_transcript(text: str) -> tuple[list[Block], dict[str, str]] | None:
 
     def close_loose() -> None:
         if loose:
-            start, end = _strip_span(text, loose[0], loose[1])
-            if not blocks:
-                kind = "title"
-            elif any(b.kind == "turn" for b in blocks):
-                kind = "paragraph"  # text after a stage note: content, speaker unknown
-            else:
-                kind = "note"  # preamble before the first turn
-            blocks.append(Block(start, end, kind))
+            preamble = not any(b.kind == "turn" for b in blocks)
+            blocks.extend(classify_text(text, loose[0], loose[1], title=preamble and not blocks,
+                                        front_matter=preamble, more_follows=True, dated_front_matter=preamble))
             loose.clear()
 
     for i, (offset, line) in enumerate(lines):
-        header = header_at.get(i)
+        header = headers.get(i)
         if header is not None:
             close_turn()
             close_loose()
             if header.role:
                 roles.setdefault(header.name, header.role)
+            start, end = _strip_span(text, offset, offset + min(header.text_start, len(line)))
+            if end > start:
+                blocks.append(Block(start, end, "label", header.name, header.timestamp))
             turn = (header, offset + header.text_start)
             turn_end = offset + len(line)
         elif _STAGE_NOTE.match(line):
@@ -164,87 +234,35 @@ def parse_transcript(text: str) -> tuple[list[Block], dict[str, str]] | None:
                 loose[1] = offset + len(line)
             else:
                 loose.extend([offset, offset + len(line)])
-        elif turn is None:
-            close_loose()  # a blank line ends a loose paragraph
     close_turn()
     close_loose()
     if not any(b.kind == "turn" for b in blocks):
         return None
-    return blocks, roles
+    return trim_boilerplate(text, blocks, boilerplate), roles
 
 
-def _has_words(lines: list[tuple[int, str]], i: int, header: Header, headers: list) -> bool:
-    """A label with no words after it must be followed by a line of text that is not a label."""
-    if header.text_start < len(lines[i][1]) and lines[i][1][header.text_start:].strip():
-        return True
-    for j in range(i + 1, len(lines)):
-        if lines[j][1].strip():
-            return headers[j][1] is None and not _STAGE_NOTE.match(lines[j][1])
-    return False
+_FILLERS = re.compile(r"\b(?:um+|uh+|erm+|er|mm+|mhm|hmm+|yeah|you know|i mean|sort of|kind of|like,)\b",
+                      re.IGNORECASE)
+_YOU_QUESTION = re.compile(r"\b(?:you|your|yourself)\b[^?\n]*\?", re.IGNORECASE)
 
 
-def parse_plain(text: str) -> list[Block]:
-    """Blocks of plain prose: a title line, headings, paragraphs and list items."""
-    blocks: list[Block] = []
-    section: str | None = None
-    para: list[tuple[int, str]] = []
-
-    def flush() -> None:
-        nonlocal section
-        if not para:
-            return
-        first_off, first_line = para[0]
-        if len(para) == 1 and _looks_like_heading(first_line) and not _BULLET.match(first_line):
-            start, end = _strip_span(text, first_off, first_off + len(first_line))
-            kind = "title" if not blocks else "heading"
-            blocks.append(Block(start, end, kind))
-            if kind == "heading":
-                section = _section_name(text[start:end])
-        elif any(_BULLET.match(line) for _, line in para):
-            section = _list_blocks(text, para, blocks, section)
-        else:
-            start, end = _strip_span(text, first_off, para[-1][0] + len(para[-1][1]))
-            blocks.append(Block(start, end, "paragraph", section=section))
-        para.clear()
-
-    for offset, line in iter_lines(text):
-        if line.strip():
-            para.append((offset, line))
-        else:
-            flush()
-    flush()
-    return blocks
+def interview_like(text: str) -> str | None:
+    """Why unlabelled text reads like an interview or a recording (fillers, questions put to "you"),
+    or None."""
+    words = len(text.split())
+    if words < 80:
+        return None
+    fillers = len(_FILLERS.findall(text))
+    if fillers * 100 / words >= 1.5 and fillers >= 5:
+        return f"{fillers} spoken fillers such as 'um', 'yeah', 'you know' in {words:,} words"
+    questions = [line for _, line in iter_lines(text) if line.rstrip().endswith("?")]
+    put_to_you = sum(1 for q in questions if _YOU_QUESTION.search(q))
+    if len(questions) >= 3 and put_to_you >= 2 and put_to_you * 3 >= len(questions):
+        return f"{len(questions)} questions on lines of their own, {put_to_you} of them put to 'you'"
+    return None
 
 
-def _list_blocks(text: str, para: list[tuple[int, str]], blocks: list[Block],
-                 section: str | None) -> str | None:
-    """Blocks for a paragraph with bullet lines; lines before the first bullet are a heading.
-
-    Returns the section the items belong to.
-    """
-    items: list[list[tuple[int, str]]] = []
-    for offset, line in para:
-        m = _BULLET.match(line)
-        if m:
-            items.append([(offset + m.end(), line[m.end():])])
-        elif items:
-            items[-1].append((offset, line))  # a wrapped item line
-        else:
-            start, end = _strip_span(text, offset, offset + len(line))
-            blocks.append(Block(start, end, "heading"))
-            section = _section_name(text[start:end])
-    for item in items:
-        start, end = _strip_span(text, item[0][0], item[-1][0] + len(item[-1][1]))
-        if end > start:
-            blocks.append(Block(start, end, "list_item", section=section))
-    return section
-
-
-def _looks_like_heading(line: str) -> bool:
-    stripped = line.strip()
-    short = len(stripped) <= 80 and len(stripped.split()) <= 12
-    return short and (stripped.endswith(":") or not stripped.endswith((".", "?", "!", "\"", "”", ",", ";")))
-
-
-def _section_name(heading: str) -> str:
-    return heading.strip().lstrip("#").strip().rstrip(":").strip()
+def parse_plain(text: str, boilerplate=()) -> list[Block]:
+    """Blocks of plain prose: a title line, headings, paragraphs, list items (with or without markers),
+    lead-ins and quotes, each content block with its section and lead-in."""
+    return trim_boilerplate(text, classify_text(text), boilerplate)

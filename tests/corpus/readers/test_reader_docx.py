@@ -71,7 +71,7 @@ def test_prose_docx_headings_sections_and_list_items(docx_bytes, write_files, co
     assert doc.title == "My essay"
     assert doc.speakers == []
     assert [(s.block, s.section, s.text) for s in corpus.segments] == [
-        ("paragraph", "My essay", "Intro paragraph."),
+        ("paragraph", None, "Intro paragraph."),  # the title heads the document, not a section
         ("paragraph", "Part two", "Second paragraph."),
         ("list_item", "Part two", "A list item"),
     ]

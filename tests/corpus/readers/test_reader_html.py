@@ -60,8 +60,9 @@ def test_entities_are_decoded(page):
     assert "&amp;" not in text and "&pound;" not in text and "&rsquo;" not in text
 
 
-def test_br_becomes_space_within_paragraph(page):
-    assert "It’s £5 at the shop. Second line." in [s.text for s in page.segments]
+def test_br_starts_a_new_line_within_a_paragraph(page):
+    texts = [s.text for s in page.segments]
+    assert texts[:2] == ["It’s £5 at the shop.", "Second line."]
 
 
 def test_h1_is_title_and_meta_gives_date_and_author(page):

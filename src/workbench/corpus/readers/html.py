@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import re
 
-from bs4 import BeautifulSoup, Tag
+from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4.element import PreformattedString
 
 from ...errors import Errors, FileReadError
 from ..text import decode_bytes
@@ -26,6 +27,68 @@ def _meta(soup: BeautifulSoup, *names: str) -> str | None:
         if tag and tag.get("content"):
             return str(tag["content"]).strip()
     return None
+
+
+_HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+_HINTS = {"li": "list_item", "blockquote": "quote", "pre": "code", "dt": "heading"}
+# Elements whose text flows inside a line (everything else starts a new unit).
+_INLINE = {"a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd", "label", "mark",
+           "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var", "wbr", "ins", "del",
+           "big", "tt", "strike", "acronym"}
+_LINE_SPACE = re.compile(r"[^\S\n]+")
+
+
+def _flow_text(el: Tag) -> str:
+    """The text of an element: white space folded, ``<br>`` kept as a line break."""
+    parts: list[str] = []
+    for node in el.descendants:
+        if isinstance(node, NavigableString) and not isinstance(node, PreformattedString):
+            parts.append(_SPACE.sub(" ", str(node)))
+        elif isinstance(node, Tag) and node.name == "br":
+            parts.append("\n")
+    lines = [_LINE_SPACE.sub(" ", line).strip() for line in "".join(parts).split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _units(el: Tag, out: list[tuple[str, Tag | str]]) -> None:
+    """(tag name, element) for every block element, ("li", text) for the own text of an item with a nested
+    list, and ("", text) for runs of text that sit directly in other containers (a list made of ``<div>`` items, text in a ``<section>`` without ``<p>``), in order."""
+    run: list[str] = []
+
+    def flush() -> None:
+        text = "".join(run)
+        lines = [_LINE_SPACE.sub(" ", _SPACE.sub(" ", line)).strip() for line in text.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            out.append(("", text))
+        run.clear()
+
+    for child in el.children:
+        if isinstance(child, PreformattedString):  # comments, doctypes, CDATA
+            continue
+        if isinstance(child, NavigableString):
+            run.append(str(child))
+        elif not isinstance(child, Tag):
+            continue
+        elif child.name == "br":
+            run.append("\n")
+        elif child.name == "li" and child.find(["ul", "ol"]) is not None:
+            flush()  # an item with a nested list: its own text, then the nested items
+            own = [c for c in child.children if not (isinstance(c, Tag) and c.name in ("ul", "ol"))]
+            text = " ".join(_SPACE.sub(" ", c.get_text("") if isinstance(c, Tag) else str(c))
+                            for c in own if not isinstance(c, PreformattedString))
+            out.append(("li", " ".join(text.split())))
+            for nested in child.find_all(["ul", "ol"], recursive=False):
+                _units(nested, out)
+        elif child.name in _BLOCKS:
+            flush()
+            out.append((child.name, child))
+        elif child.name in _INLINE and child.find(lambda t: t.name not in _INLINE and t.name != "br") is None:
+            run.append(_flow_text(child))
+        else:
+            flush()
+            _units(child, out)
+    flush()
 
 
 def read_html(data: bytes, path: str) -> ReadResult:
@@ -51,37 +114,30 @@ def read_html(data: bytes, path: str) -> ReadResult:
     for header in root.find_all("header"):
         if not header.find_parent(["article", "main"]) and header is not root:
             header.decompose()
-    for br in root.find_all("br"):
-        br.replace_with("\n")
 
+    found: list[tuple[str, Tag | str]] = []
+    _units(root, found)
     builder = TextBuilder()
     title: str | None = None
-    section: str | None = None
-    for el in root.find_all(list(_BLOCKS)):
-        if any(parent.name in _BLOCKS for parent in el.parents):  # find_parent() took ~1 ms a call
-            continue  # nested in a block we already took (a <p> inside <li> or <blockquote>)
-        if el.name == "tr":
-            text = " | ".join(t for t in (_text_of(c) for c in el.find_all(["td", "th"])) if t)
-        else:
-            text = _text_of(el)
-        if not text:
+    for name, el in found:
+        if isinstance(el, str):
+            builder.add(el, "list_item" if name == "li" else None, lines=name != "li")
             continue
-        name = el.name
-        if name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+        if name == "tr":
+            text = " | ".join(t for t in (_text_of(c) for c in el.find_all(["td", "th"])) if t)
+            builder.add(text, "row")
+        elif name in _HEADINGS:
+            text = _text_of(el)
             if title is None and name == "h1":
                 title = text
                 builder.add(text, "title")
             else:
-                builder.add(text, "heading")
-                section = text
-        elif name == "li":
-            builder.add(text, "list_item", section=section)
-        elif name == "blockquote":
-            builder.add(text, "quote", section=section)
+                builder.add(text, "heading", level=_HEADINGS[name])
+        elif name in ("li", "blockquote", "dt"):
+            builder.add(_text_of(el), _HINTS[name])
+        elif name == "pre":
+            builder.add(el.get_text(""), "code")
         else:
-            builder.add(text, "paragraph", section=section)
-    if not builder.blocks:  # a page of bare text in <div>s
-        for line in root.get_text("\n").split("\n"):
-            builder.add(_SPACE.sub(" ", line), "paragraph")
-    return ReadResult(builder.text, builder.blocks, "html", title=title or page_title, metadata=metadata,
+            builder.add(_flow_text(el), "paragraph", lines=True)
+    return ReadResult(builder.text, builder.layout(), "html", title=title or page_title, metadata=metadata,
                       encoding=decoded.encoding)

@@ -8,11 +8,11 @@ import yaml
 
 from ...errors import Errors, FileReadError
 from ..text import decode_bytes
+from ..lines import layout_params, line_units
 from .base import ReadResult, TextBuilder
 
 _FRONT = re.compile(r"\A---[ \t]*\n(?:(.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*)$")  # closing '#'s are stripped in code: a lazy match took N^2
-_BULLET = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
 _QUOTE = re.compile(r"^[ \t]*>[ \t]?")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)")
 # No pattern may scan past the next opening mark of its kind: on hostile text (thousands of '[', '<'
@@ -78,55 +78,80 @@ def read_md(data: bytes, path: str) -> ReadResult:
     decoded = decode_bytes(data, path)
     meta, body = _front_matter(decoded.text, path)
     builder = TextBuilder()
-    section: str | None = None
     title: str | None = None
-    para: list[str] = []
-    para_kind = "paragraph"
-    in_fence = False
+    width, blank_separated = layout_params(body)
+    # Written with blank lines between paragraphs: a single line break is a soft break (CommonMark).
+    # Without them ("Markdown without blank lines"), each line is a unit unless it was wrapped.
+    blank = sum(1 for line in body.split("\n") if not line.strip())
+    soft = blank >= 0.2 * max(len(body.split("\n")) - blank, 1)
+    run: list[int] = []  # [start, end] in body of a run of ordinary lines (paragraphs, list items)
+    quote: list[str] = []
+    fence: list[str] | None = None
+    gap = 0
 
-    def flush() -> None:
-        nonlocal para_kind
-        if para:
-            builder.add(strip_inline(" ".join(line.strip() for line in para)), para_kind, section=section)
-            para.clear()
-        para_kind = "paragraph"
+    def flush_run() -> None:
+        nonlocal gap
+        if run:
+            for unit in line_units(body, run[0], run[1], width=width, blank_separated=blank_separated,
+                                   soft_breaks=soft):
+                piece = strip_inline(" ".join(line.strip() for line in body[unit.start:unit.end].split("\n")))
+                builder.add(piece, "list_item" if unit.marker_start is not None else None,
+                            gap=gap if unit.gap == 0 else unit.gap)
+                gap = 0
+            run.clear()
 
+    def flush_quote() -> None:
+        nonlocal gap
+        if quote:
+            builder.add(strip_inline(" ".join(line.strip() for line in quote)), "quote", gap=gap)
+            gap = 0
+            quote.clear()
+
+    offset = 0
     for line in body.split("\n"):
-        if _FENCE.match(line):
-            flush()
-            in_fence = not in_fence
+        line_start, offset = offset, offset + len(line) + 1
+        if fence is not None:
+            if _FENCE.match(line):
+                builder.add("\n".join(fence), "code", gap=gap)
+                gap, fence = 0, None
+            else:
+                fence.append(line)
             continue
-        if in_fence:
-            para.append(line)
+        if _FENCE.match(line):
+            flush_run()
+            flush_quote()
+            fence = []
             continue
         heading = _HEADING.match(line)
+        quoted = _QUOTE.match(line)
         if heading:
-            flush()
+            flush_run()
+            flush_quote()
             heading_text = strip_inline(heading.group(2).rstrip(" \t#"))
-            if title is None and len(heading.group(1)) == 1:
+            level = len(heading.group(1))
+            if title is None and level == 1:
                 title = heading_text
-                builder.add(heading_text, "title")
+                builder.add(heading_text, "title", gap=gap)
             else:
-                builder.add(heading_text, "heading")
-                section = heading_text
-            continue
-        if not line.strip():
-            flush()
-            continue
-        bullet = _BULLET.match(line)
-        quote = _QUOTE.match(line)
-        if bullet:
-            flush()
-            para.append(line[bullet.end():])
-            para_kind = "list_item"
-        elif quote:
-            if para_kind != "quote":
-                flush()
-            para.append(line[quote.end():])
-            para_kind = "quote"
+                builder.add(heading_text, "heading", level=level, gap=gap)
+            gap = 0
+        elif not line.strip():
+            flush_run()
+            flush_quote()
+            gap += 1
+        elif quoted:
+            flush_run()
+            quote.append(line[quoted.end():])
         else:
-            para.append(line)
-    flush()
+            flush_quote()
+            if run:
+                run[1] = line_start + len(line)
+            else:
+                run.extend([line_start, line_start + len(line)])
+    if fence is not None:  # an unclosed fence: its lines are text
+        builder.add("\n".join(fence), "code", gap=gap)
+    flush_run()
+    flush_quote()
     title = str(meta.get("title") or title or "") or None
-    return ReadResult(builder.text, builder.blocks, "md", kind=meta.get("kind"), title=title,
+    return ReadResult(builder.text, builder.layout(), "md", kind=meta.get("kind"), title=title,
                       metadata=meta, encoding=decoded.encoding)
