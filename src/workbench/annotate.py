@@ -113,6 +113,7 @@ class AnnotatedCorpus:
     n_parsed: int = 0
     n_cached: int = 0
     cache_rebuilt: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # documents spaCy could not annotate (now load problems)
 
     def doc(self, seg_id: str):
         return self.docs[seg_id]
@@ -201,14 +202,37 @@ class Annotator:
         parsed = []
         with tqdm(total=len(texts), desc="Annotating", unit="seg", disable=not self.progress or not texts,
                   leave=False) as bar:
-            for spacy_doc in nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process):
-                parsed.append(spacy_doc)
-                bar.update(1)
+            try:
+                for spacy_doc in nlp.pipe(texts, batch_size=self.batch_size, n_process=self.n_process):
+                    parsed.append(spacy_doc)
+                    bar.update(1)
+            except Exception:  # one document spaCy cannot take must not stop the others: find it
+                parsed = self._each_document(nlp, todo, corpus, result)
         cursor = 0
         for entry, segments in todo:
+            if segments[0].doc_id in result.failed:
+                continue
             docs = parsed[cursor:cursor + len(segments)]
             cursor += len(segments)
             result.docs.update((s.seg_id, d) for s, d in zip(segments, docs))
             self._write_entry(entry, docs)
-        result.n_parsed = len(texts)
+        result.n_parsed = len(parsed)
         return result
+
+    def _each_document(self, nlp, todo: list[tuple[Path, list[Segment]]], corpus: Corpus,
+                       result: AnnotatedCorpus) -> list:
+        """Annotate document by document (in this process); a document that fails becomes a load problem
+        (E018) and leaves the corpus. Returns the Docs of the documents that worked, in order."""
+        from .corpus.model import LoadProblem
+
+        parsed: list = []
+        for _, segments in todo:
+            doc_id = segments[0].doc_id
+            try:
+                parsed += list(nlp.pipe([s.text for s in segments], batch_size=self.batch_size))
+            except Exception as err:
+                message = Errors.E018.format(path=doc_id, detail=f"{type(err).__name__}: {err}"[:500])
+                corpus.drop_document(doc_id, LoadProblem(doc_id, "E018", message))
+                result.failed.append(doc_id)
+                warnings.warn(message, stacklevel=4)
+        return parsed

@@ -53,15 +53,18 @@ def cmd_corpus_info(args: argparse.Namespace) -> int:
     from .corpus import load_corpus
 
     config = _config_from(args)
-    corpus = load_corpus(args.path, unit=config.corpus.unit, max_turn_words=config.corpus.max_turn_words,
-                         max_file_mb=config.corpus.max_file_mb)
+    corpus = load_corpus(args.path, **config.corpus.load_options())
     summary = corpus.summary()
     docs = corpus.documents_df()[["doc_id", "kind", "format", "segments", "words", "speakers"]]
+    docs = docs.merge(_coverage_columns(corpus), on="doc_id", how="left")
     print(f"Corpus {args.path}")
     kinds = ", ".join(f"{n} {k}" for k, n in summary["kinds"].items()) or "none"
     print(f"  {summary['documents']} documents ({kinds}), {summary['segments']} segments, "
-          f"{summary['words']} words, {summary['speakers']} speakers, {summary['problems']} load problems\n")
-    print(_table(docs))
+          f"{summary['words']} words, {summary['speakers']} speakers, {summary['problems']} load problems, "
+          f"coverage {summary['coverage']:.1%}\n")
+    print(_table(docs, max_width=70))
+    print("\n  coverage: share of the visible text in a segment or in a listed exclusion; analysed: in a "
+          "segment;\n  set aside: visible text outside segments, by reason (exclusions.csv lists it)")
     speakers = corpus.speakers_df()
     if not speakers.empty:
         print("\nSpeakers")
@@ -78,6 +81,21 @@ def cmd_corpus_info(args: argparse.Namespace) -> int:
             print("\n" + Errors.E052.format(n_problems=len(corpus.problems), path=args.path), file=sys.stderr)
             return 1
     return 0
+
+
+def _coverage_columns(corpus) -> pd.DataFrame:
+    """coverage, analysed (as percentages) and what was set aside, per document."""
+    frame = corpus.coverage_df()
+    reasons = [c for c in frame.columns[5:]]
+
+    def set_aside(row) -> str:
+        parts = [f"{reason} {row[reason] / row['characters']:.1%}" for reason in reasons
+                 if row[reason] and row["characters"]]
+        return ", ".join(parts) or "-"
+
+    return pd.DataFrame({"doc_id": frame["doc_id"], "coverage": frame["coverage"].map(lambda v: f"{v:.1%}"),
+                         "analysed": frame["analysed"].map(lambda v: f"{v:.1%}"),
+                         "set aside": frame.apply(set_aside, axis=1) if len(frame) else []})
 
 
 def cmd_analyse(args: argparse.Namespace) -> int:

@@ -64,8 +64,7 @@ class Workbench:
     def corpus(self) -> Corpus:
         with self._timed("load"):
             cfg = self.config.corpus
-            corpus = load_corpus(self.corpus_path, unit=cfg.unit, max_turn_words=cfg.max_turn_words,
-                                 max_file_mb=cfg.max_file_mb, strict=self.strict)
+            corpus = load_corpus(self.corpus_path, strict=self.strict, **cfg.load_options())
         if not corpus.documents:
             raise CorpusError(Errors.E051.format(path=self.corpus_path, n_problems=len(corpus.problems)))
         return corpus

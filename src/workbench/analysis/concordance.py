@@ -15,7 +15,7 @@ import pandas as pd
 from ..annotate import AnnotatedCorpus
 from ..errors import Errors, WorkbenchError
 from .base import Analysis
-from .tokens import TokenTable
+from .tokens import TokenTable, compound_groups
 
 MODES = ("word", "lemma", "phrase", "regex", "pattern")
 COLUMNS = ["doc_id", "seg_id", "speaker", "speaker_role", "kind", "start_char", "end_char", "left", "match",
@@ -24,14 +24,24 @@ _TOKENIZER = None
 
 
 def query_words(query: str) -> list[str]:
-    """The query cut into words the way spaCy's English tokenizer cut the corpus ("rubber-stamp" ->
-    rubber, stamp; "don't" -> do, n't), lower-cased, punctuation left out."""
+    """The query cut into words the way the corpus was ("don't" -> do, n't; a hyphenated compound such as
+    "rubber-stamp" stays one word, as in the token table), lower-cased, punctuation left out."""
     global _TOKENIZER
     if _TOKENIZER is None:
         import spacy
 
         _TOKENIZER = spacy.blank("en").tokenizer
-    return [t.lower_ for t in _TOKENIZER(query.replace("’", "'")) if not (t.is_punct or t.is_space)]
+    tokens = [t for t in _TOKENIZER(query.replace("’", "'")) if not t.is_space]
+    groups = dict(compound_groups([t.text for t in tokens], [t.whitespace_ == "" for t in tokens]))
+    words, i = [], 0
+    while i < len(tokens):
+        last = groups.get(i, i)
+        if last > i:
+            words.append("".join(t.lower_ for t in tokens[i:last + 1]))
+        elif not tokens[i].is_punct:
+            words.append(tokens[i].lower_)
+        i = last + 1
+    return words
 
 
 class Concordance(Analysis):
@@ -52,6 +62,11 @@ class Concordance(Analysis):
                 by_lower[lower].append((si, ti))
                 by_lemma[lemma].append((si, ti))
                 lemma_of[lower][lemma] += 1
+            for ti, (lowers, lemmas) in st.parts.items():  # "production" finds "co-production"
+                for part in set(lowers):
+                    by_lower[part].append((si, ti))
+                for part in set(lemmas):
+                    by_lemma[part].append((si, ti))
         self.index_ = {"lower": dict(by_lower), "lemma": dict(by_lemma)}
         self.lemma_of_ = {k: v.most_common(1)[0][0] for k, v in lemma_of.items()}
         corpus = table.corpus
@@ -73,11 +88,10 @@ class Concordance(Analysis):
     # -- matching --------------------------------------------------------------------------
     def _token_hits(self, key: str, values: Iterable[str]) -> list[tuple[int, int, int]]:
         index = self.index_[key]
-        hits = []
+        found: set[tuple[int, int]] = set()
         for value in values:
-            for si, ti in index.get(value, ()):
-                hits.append((si, ti, ti))
-        return hits
+            found.update(index.get(value, ()))
+        return [(si, ti, ti) for si, ti in sorted(found)]
 
     def _phrase_hits(self, words: list[str], allowed: set[int] | None) -> list[tuple[int, int, int]]:
         hits = []

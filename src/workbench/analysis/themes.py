@@ -92,7 +92,7 @@ def keyword_documents(table: TokenTable, extra_stop: set[str] = frozenset()) -> 
         for i, (lemma, pos, is_stop, punct) in enumerate(zip(st.lemma, st.pos, st.is_stop, st.is_punct)):
             if pos in ("ADJ", "VERB") and i + 1 < n and st.pos[i + 1] == "NOUN":
                 lemma = st.lower[i]  # "lived experience", not "live experience"
-            keep = (not punct and not is_stop and pos in KEYWORD_POS and lemma.isalpha() and len(lemma) > 2
+            keep = (not punct and not is_stop and pos in KEYWORD_POS and lemma.replace("-", "").isalpha() and len(lemma) > 2
                     and lemma not in stop)
             if keep:
                 words.append(lemma)

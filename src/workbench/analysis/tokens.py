@@ -1,10 +1,14 @@
 """A flat token table built once from annotated segments, shared by phrases, concordance and keyness.
 
 Offsets are document offsets: ``start_char = segment.start_char + token.idx``.
+
+Hyphenated compounds ("co-production", "tick-box", "well-being", "face-to-face"), which spaCy's English
+tokenizer cuts at the hyphens, are one row here, so phrases, keyness and theme keywords count them as one
+word; their parts are kept (``parts``) so a concordance for either part still finds them.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..annotate import AnnotatedCorpus
 from ..corpus.model import Corpus, Segment
@@ -13,6 +17,7 @@ from ..corpus.model import Corpus, Segment
 CONTRACTIONS = {"'ve": "have", "'re": "be", "'m": "be", "'ll": "will", "'d": "would", "n't": "not", "'s": "'s"}
 # Punctuation that ends a phrase (commas and hyphens may sit inside one: "with people, not for them").
 HARD_BREAKS = {".", "!", "?", ";", ":", "…", "(", ")", "[", "]", "\"", "“", "”", "‘", "’", "'", "—", "–", "/"}
+HYPHENS = {"-", "\u2010", "\u2011"}  # hyphen-minus, hyphen, non-breaking hyphen (not dashes)
 
 
 @dataclass
@@ -28,6 +33,7 @@ class SegmentTokens:
     sent_start: list[bool]
     start: list[int]  # document offsets
     end: list[int]
+    parts: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)  # compound -> (lowers, lemmas)
 
 
 class TokenTable:
@@ -45,7 +51,7 @@ class TokenTable:
             toks = [t for t in doc if not t.is_space]
             base = seg.start_char
             has_sents = doc.has_annotation("SENT_START")
-            rows.append(SegmentTokens(
+            row = SegmentTokens(
                 seg,
                 [t.lower_.replace("’", "'") for t in toks],
                 [_lemma(t) for t in toks],
@@ -55,12 +61,63 @@ class TokenTable:
                 [bool(t.is_sent_start) if has_sents else t.i == 0 for t in toks],
                 [base + t.idx for t in toks],
                 [base + t.idx + len(t.text) for t in toks],
-            ))
+            )
+            groups = compound_groups([t.text for t in toks], [t.whitespace_ == "" for t in toks])
+            rows.append(_merged(row, groups) if groups else row)
         _canonical_lemmas(rows)
         return cls(annotated.corpus, rows)
 
     def n_tokens(self) -> int:
         return sum(len(s.lower) for s in self.segments)
+
+
+def compound_groups(texts: list[str], glued: list[bool]) -> list[tuple[int, int]]:
+    """(first, last) token index of each hyphenated compound: words joined by hyphens with no space
+    around them ("co", "-", "production"). ``glued[i]``: no white space after token i."""
+    groups: list[tuple[int, int]] = []
+    i, n = 0, len(texts)
+    while i < n:
+        j = i
+        while (j + 2 < n and texts[j + 1] in HYPHENS and glued[j] and glued[j + 1] and _wordlike(texts[j])
+               and _wordlike(texts[j + 2])):
+            j += 2
+        if j > i:
+            groups.append((i, j))
+            i = j + 1
+        else:
+            i += 1
+    return groups
+
+
+def _wordlike(text: str) -> bool:
+    return any(c.isalpha() for c in text) and all(c.isalnum() or c in "'’" for c in text)
+
+
+def _merged(row: SegmentTokens, groups: list[tuple[int, int]]) -> SegmentTokens:
+    """The row with each compound as one token: its words and hyphens joined, lemma from the words'
+    lemmas, part of speech of its last word; the words are kept as its parts."""
+    out = SegmentTokens(row.segment, [], [], [], [], [], [], [], [], {})
+    starts = {first: last for first, last in groups}
+    i = 0
+    while i < len(row.lower):
+        last = starts.get(i)
+        if last is None:
+            for name in ("lower", "lemma", "pos", "is_punct", "is_stop", "sent_start", "start", "end"):
+                getattr(out, name).append(getattr(row, name)[i])
+            i += 1
+            continue
+        words = range(i, last + 1, 2)
+        out.parts[len(out.lower)] = ([row.lower[k] for k in words], [row.lemma[k] for k in words])
+        out.lower.append("".join(row.lower[i:last + 1]))
+        out.lemma.append("-".join(row.lemma[k] for k in words))
+        out.pos.append(row.pos[last])
+        out.is_punct.append(False)
+        out.is_stop.append(False)
+        out.sent_start.append(row.sent_start[i])
+        out.start.append(row.start[i])
+        out.end.append(row.end[last])
+        i = last + 1
+    return out
 
 
 def _lemma(token) -> str:

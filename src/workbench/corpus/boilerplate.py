@@ -28,8 +28,8 @@ _SOCIAL = (r"(?:facebook|twitter|x|linkedin|whatsapp|e-?mail|print|copy(?: the)?
 
 LINE = [
     # bylines and dates
-    rf"(?i:(?:an? )?(?:(?:guest )?blog(?: post)?|post|article|story|interview|words|written|posted|published)?"
-    rf"\s*by|author|authors)\s*:?\s*{_NAME}"
+    rf"(?i:(?:an? )?(?:(?:guest )?blog(?: post)?|post|article|story|interview|words|written(?: up)?|notes|"
+    rf"compiled|edited|posted|published|photos?|illustrations?)?\s*by|author|authors)\s*:?\s*{_NAME}"
     rf"(?:\s*(?:,|and|&)\s*{_NAME}){{0,3}}(?:\s*[,|·•–—.-]\s*.{{0,80}}|\s+\d.{{0,60}})?",
     r"(?i:by\s*[|·•]\s*.{0,120})",
     r"(?i:added on.{0,40})",
@@ -64,20 +64,21 @@ LINE = [
     r"(?i:(?:privacy(?: policy| notice)?|terms(?: and| &) conditions|terms of use|accessibility statement|"
     r"contact us|about us|sitemap)(?:\s*[|·•]\s*.{0,60})*)",
 ]
+_END = r"[.!?…]*[\"'”’)]*"  # a sentence pattern may end with its punctuation, never run past it
 SENTENCE = [
     r"(?i:(?:hello(?: and)?|hi(?: and)?|and)?\s*,?\s*welcome (?:back )?to (?:the |this |another |episode \d+ of )?"
-    r"(?:episode of )?(?:the )?.{0,80}\bpodcast\b.{0,160})",
-    r"(?i:(?:this is|you(?:'|’)re listening to) (?:the )?.{0,60}\bpodcast\b.{0,120})",
+    r"(?:episode of )?(?:the )?[^.!?\n]{0,80}\bpodcast\b[^.!?\n]{0,160})",
+    r"(?i:(?:this is|you(?:'|’)re listening to) (?:the )?[^.!?\n]{0,60}\bpodcast\b[^.!?\n]{0,120})",
     r"(?i:(?:thanks|thank you)(?: (?:so|very) much)? (?:for listening|for tuning in|for joining us(?: today)?"
-    r"(?: on the .{0,40}podcast)?)\b.{0,160})",
-    r"(?i:you(?:'|’)ve been listening to .{0,160})",
+    r"(?: on the [^.!?\n]{0,40}podcast)?)\b[^.!?\n]{0,160})",
+    r"(?i:you(?:'|’)ve been listening to [^.!?\n]{0,160})",
     r"(?i:(?:(?:please |and )?(?:don(?:'|’)t forget to )?(?:subscribe|follow|rate|review|like)"
-    r"(?:,? (?:and |or )?(?:subscribe|follow|rate|review|like|share))*).{0,80}"
-    r"(?:wherever you (?:get|listen to) your podcasts|on (?:apple|spotify|google|youtube|your podcast app)).{0,80})",
+    r"(?:,? (?:and |or )?(?:subscribe|follow|rate|review|like|share))*)[^.!?\n]{0,80}"
+    r"(?:wherever you (?:get|listen to) your podcasts|on (?:apple|spotify|google|youtube|your podcast app))[^.!?\n]{0,80})",
     r"(?i:(?:this|the) (?:episode|podcast|show) (?:was|is) (?:produced|brought to you|sponsored|edited|recorded)"
-    r" by .{0,160})",
-    r"(?i:(?:find|see) (?:the )?(?:show notes|transcript|more episodes)\b.{0,160})",
-    r"(?i:see you (?:next time|in the next episode|next week)\b.{0,40})",
+    r" by [^.!?\n]{0,160})",
+    r"(?i:(?:find|see) (?:the )?(?:show notes|transcript|more episodes)\b[^.!?\n]{0,160})",
+    r"(?i:see you (?:next time|in the next episode|next week)\b[^.!?\n]{0,40})",
     r"(?i:(?:was|is|did you find) this (?:page|article|post|information|answer|content|episode)?\s*"
     r"(?:helpful|useful)\?)",
 ]
@@ -97,12 +98,12 @@ def compile_patterns(patterns: Sequence[str], where: str = "[corpus] boilerplate
 
 @lru_cache(maxsize=1)
 def _line() -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in LINE + SENTENCE))
+    return re.compile("|".join([f"(?:{p})" for p in LINE] + [f"(?:{p}){_END}" for p in SENTENCE]))
 
 
 @lru_cache(maxsize=1)
 def _sentence() -> re.Pattern:
-    return re.compile("|".join(f"(?:{p})" for p in SENTENCE))
+    return re.compile("|".join(f"(?:{p}){_END}" for p in SENTENCE))
 
 
 MAX_LINE_WORDS = 40  # a unit longer than this is content, whatever it starts with

@@ -188,7 +188,8 @@ def _fixed_kinds(doc: _Doc, front_matter: bool, dated: bool = False) -> None:
             if unit.hint is None and not unit.marked and "\n" not in body and _FRONT_KEY.fullmatch(body):
                 doc.kinds[i] = "front_matter"
                 continue
-            if dated and unit.hint is None and len(body) < 400 and _words(body) <= 30 and _DATE.search(body):
+            if dated and unit.hint is None and len(body) < 400 and not (i == 0 and title_like(body)) and \
+                    _words(body) <= 30 and _DATE.search(body):
                 doc.kinds[i] = "front_matter"
                 continue
         if unit.hint in (None, "paragraph") and _TIMESTAMP.fullmatch(body):
@@ -236,8 +237,8 @@ def _item_like(doc: _Doc, j: int, items: list[int]) -> bool:
         return False
     if not items:
         return words <= MAX_ITEM_WORDS
-    first_gap = doc.units[items[0]].gap
-    if unit.gap > first_gap:
+    rhythm = doc.units[items[1 if len(items) > 1 else 0]].gap  # the first item may follow a blank line
+    if unit.gap > rhythm:
         return False  # the list's lines were closer together than this
     sizes = [doc.words[k] for k in items]
     typical = median(sizes)
@@ -266,7 +267,7 @@ def _next_is_paragraph(doc: _Doc, j: int) -> bool:
     if k >= len(doc.units):
         return False
     body = doc.bodies[k]
-    return doc.free(k) and doc.words[k] > MAX_HEADING_WORDS and bool(_SENTENCE_END.search(body[-8:]))
+    return doc.free(k) and doc.words[k] > MAX_HEADING_WORDS and bool(re.search(r"[.!?…:][\"'”’)\]]*$", body[-8:]))
 
 
 def _lists_after_lead_ins(doc: _Doc) -> None:
@@ -394,6 +395,7 @@ def _blocks(doc: _Doc) -> list[Block]:
     blocks: list[Block] = []
     stack: list[tuple[int, str]] = []
     style_levels: dict[str, int] = {}
+    last_level: int | None = None
     timestamp: str | None = None
     for i, (unit, body, kind) in enumerate(zip(doc.units, doc.bodies, doc.kinds)):
         if kind == "label":
@@ -402,7 +404,9 @@ def _blocks(doc: _Doc) -> list[Block]:
             continue
         if kind == "heading":
             if unit.level is not None:
-                level = unit.level
+                level = last_level = unit.level
+            elif last_level is not None:
+                level = last_level  # a heading the format does not mark, among ones it does: a sibling
             else:
                 level = 10 + style_levels.setdefault(_style(body), len(style_levels))
             while stack and stack[-1][0] >= level:

@@ -6,8 +6,9 @@ line was wrapped. It was wrapped when:
 
 - the document is wrapped at a width (several long lines end mid-sentence and the next starts in lower
   case) and the first line is full: the next line's first word would not have fitted on it;
-- the first line is long and stops mid-sentence (no final punctuation, the next line goes on in lower
-  case, or it ends with a comma or a word such as "and" or "the");
+- the first line is long and stops mid-sentence: in wrapped text, no final punctuation and the next line
+  goes on in lower case; elsewhere, it ends with a comma or a word such as "and" or "the" and the next
+  line goes on in lower case;
 - the next line is indented under the text of a list item (a hanging indent);
 - paragraphs are separated by blank lines and both lines are sentences of prose.
 
@@ -93,13 +94,19 @@ def _tail(text: str, line: Line, n: int = 16) -> str:
     return text[max(line.start, line.end - n):line.end]
 
 
+_INNER_END = re.compile(r"[.!?…][\"'”’)\]]*\s+[\"'“‘(]?[A-Z]")
+
+
 def wrap_width(text: str, lines: list[Line]) -> int | None:
     """The width the text was wrapped at, or None when it does not look wrapped.
 
     Evidence: long lines that stop mid-sentence (no final punctuation) with the next line going on in
-    lower case. The width is the longest such line that at least half of them come close to.
+    lower case, in paragraphs of prose (a sentence ends inside one of the two lines: long list items
+    without punctuation are not evidence). The width is the longest such line that at least half of them
+    come close to.
     """
     found: list[int] = []
+    prose = 0
     for a, b in zip(lines, lines[1:]):
         if b.gap or b.marker:
             continue
@@ -107,7 +114,9 @@ def wrap_width(text: str, lines: list[Line]) -> int | None:
         if length >= LONG_LINE and text[b.text_start:b.text_start + 1].islower() and \
                 not _END_PUNCT.search(_tail(text, a)):
             found.append(length)
-    if len(found) < 2:
+            if _INNER_END.search(text, a.text_start, a.end) or _INNER_END.search(text, b.text_start, b.end):
+                prose += 1
+    if len(found) < 2 or not prose:
         return None
     for width in sorted(set(found), reverse=True):
         if sum(1 for n in found if n >= 0.7 * width) * 2 >= len(found):
@@ -149,8 +158,13 @@ def joins(text: str, a: Line, b: Line, width: int | None, item_col: int | None, 
         sentence_ends = bool(_END_SENTENCE.search(line_a)) and first[:1].isupper()
         if strictly_full or (nearly_full and not sentence_ends):
             return True
-    long_enough = length >= (0.5 * width if width else LONG_LINE)
-    if long_enough and not _END_PUNCT.search(line_a) and (first[:1].islower() or _GOES_ON.search(line_a)):
+    # In wrapped text a line that stops well short of the width was not wrapped (the next word would have
+    # fitted): short lines without punctuation there are list items, not wrapped sentences.
+    # Without a width, only a line that ends with a comma or a word like "and" or "the" goes on.
+    if width is not None and length >= 0.75 * width and not _END_PUNCT.search(line_a) and \
+            (first[:1].islower() or _GOES_ON.search(line_a)):
+        return True
+    if width is None and length >= LONG_LINE and _GOES_ON.search(line_a) and first[:1].islower():
         return True
     if blank_separated and _prose(text, a) and _prose(text, b):
         return True

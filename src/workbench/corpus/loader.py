@@ -26,6 +26,7 @@ DEFAULT_MAX_FILE_MB = 50.0
 DEFAULT_MAX_DOCUMENT_WORDS = 1_000_000
 MIN_COVERAGE = 0.99  # below this share of accounted-for text, a document gets a warning
 MAX_SET_ASIDE = 0.25  # more than this share as boilerplate, front matter or stage notes: a warning too
+MIN_SET_ASIDE_CHARS = 1000  # (and more than this many characters: a short page with a byline is fine)
 _IGNORED_NAMES = {METADATA_FILE, "Thumbs.db", "desktop.ini"}
 
 
@@ -186,7 +187,7 @@ def _coverage_warnings(doc: Document, cover: Coverage, exclusions: list[Exclusio
         warnings.append(Warnings.W004.format(coverage=cover.coverage, doc_id=doc.doc_id,
                                              unread=cover.excluded.get(UNREAD, 0), where=where))
     set_aside = {r: n for r, n in cover.excluded.items() if r in ("boilerplate", "front matter", "stage note")}
-    if cover.characters and sum(set_aside.values()) > MAX_SET_ASIDE * cover.characters:
+    if cover.characters and sum(set_aside.values()) > max(MAX_SET_ASIDE * cover.characters, MIN_SET_ASIDE_CHARS):
         reasons = " and ".join(f"{r} ({n / cover.characters:.0%})" for r, n in sorted(set_aside.items()))
         warnings.append(Warnings.W006.format(share=sum(set_aside.values()) / cover.characters, doc_id=doc.doc_id,
                                              reasons=reasons))

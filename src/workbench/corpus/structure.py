@@ -158,10 +158,12 @@ def _speaker_headers(lines: list[tuple[int, str]], force: bool) -> dict[int, Hea
     names: dict[str, int] = {}
     for h in headers.values():
         names[h.name] = names.get(h.name, 0) + 1
-    if len(headers) < MIN_TURNS or (len(names) < 2 and not all(h.timestamp for h in headers.values())):
-        return {}
     nonblank = sum(1 for _, line in lines if line.strip())
     share = len(headers) / max(nonblank, 1)
+    if len(headers) < MIN_TURNS:
+        return {}
+    if len(names) < 2:  # one person speaking: only when the labels carry the text (or timestamps)
+        return headers if all(h.timestamp for h in headers.values()) or share >= 0.5 else {}
     if any(c >= 2 for c in names.values()):
         return headers if share >= 0.2 else {}
     # Every label occurs once: people's names, or roles, or the labelled lines make most of the text.
