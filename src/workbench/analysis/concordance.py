@@ -93,23 +93,42 @@ class Concordance(Analysis):
             found.update(index.get(value, ()))
         return [(si, ti, ti) for si, ti in sorted(found)]
 
+    def _flat(self, si: int) -> list[tuple[str, int, bool]]:
+        """(word, token index, is punctuation) of a segment, a compound's parts in place of the compound,
+        so "rubber stamp" finds "rubber-stamp" too."""
+        cache = self.__dict__.setdefault("_flat_cache", {})
+        if si not in cache:
+            st = self.table_.segments[si]
+            flat = []
+            for ti, (lower, punct) in enumerate(zip(st.lower, st.is_punct)):
+                if ti in st.parts:
+                    flat += [(part, ti, False) for part in st.parts[ti][0]]
+                else:
+                    flat.append((lower, ti, punct))
+            cache[si] = flat
+        return cache[si]
+
     def _phrase_hits(self, words: list[str], allowed: set[int] | None) -> list[tuple[int, int, int]]:
-        hits = []
-        for si, ti in self.index_["lower"].get(words[0], ()):
+        """Token spans where ``words`` follow each other (commas, hyphens and quotes may come between)."""
+        hits: set[tuple[int, int, int]] = set()
+        for si in sorted({si for si, _ in self.index_["lower"].get(words[0], ())}):
             if allowed is not None and si not in allowed:
                 continue
-            st = self.table_.segments[si]
-            pos, ok = ti, True
-            for word in words[1:]:
-                pos += 1
-                while pos < len(st.lower) and st.is_punct[pos] and st.lower[pos] in (",", "-", "—", "–", "'", "\""):
+            flat = self._flat(si)
+            for start, (word, first_ti, _) in enumerate(flat):
+                if word != words[0]:
+                    continue
+                pos, ok = start, True
+                for wanted in words[1:]:
                     pos += 1
-                if pos >= len(st.lower) or st.lower[pos] != word:
-                    ok = False
-                    break
-            if ok:
-                hits.append((si, ti, pos))
-        return hits
+                    while pos < len(flat) and flat[pos][2] and flat[pos][0] in (",", "-", "—", "–", "'", "\""):
+                        pos += 1
+                    if pos >= len(flat) or flat[pos][0] != wanted:
+                        ok = False
+                        break
+                if ok:
+                    hits.add((si, first_ti, flat[pos][1]))
+        return sorted(hits)
 
     def _char_hits(self, query: str, allowed: set[int] | None) -> list[tuple[int, int, int]]:
         try:
@@ -189,6 +208,8 @@ class Concordance(Analysis):
             words = query_words(str(query))
             if not words:
                 raise WorkbenchError(Errors.E303.format(query=query, mode=mode, detail="it has no words"))
+            if len(words) > 1 or "-" in words[0]:  # a compound's parts also match written apart
+                words = [part for word in words for part in word.split("-") if part]
             if mode == "lemma" and len(words) == 1:
                 lemmas = {words[0], self.lemma_of_.get(words[0], words[0])}
                 token_hits = self._token_hits("lemma", lemmas)
