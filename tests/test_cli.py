@@ -18,7 +18,8 @@ from workbench.config import Config
 from workbench.corpus import load_corpus
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SEGMENT_HEADER = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "timestamp", "kind", "text"]
+SEGMENT_HEADER = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "timestamp", "kind", "section", "lead_in",
+                  "text"]
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

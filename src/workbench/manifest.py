@@ -30,6 +30,18 @@ def package_versions(names: tuple[str, ...] = TRACKED_PACKAGES) -> dict[str, str
     return versions
 
 
+def coverage_summary(corpus: Corpus) -> dict[str, Any]:
+    """Per document: the share of its visible text in a segment or a listed exclusion (coverage), the
+    share analysed, and the visible characters set aside by reason (as in exclusions.csv)."""
+    out: dict[str, Any] = {}
+    for row in corpus.coverage_df().to_dict("records"):
+        doc_id = row.pop("doc_id")
+        out[doc_id] = {"coverage": row.pop("coverage"), "analysed": row.pop("analysed"),
+                       "characters": row.pop("characters"), "in_segments": row.pop("in_segments"),
+                       "set_aside": {reason: n for reason, n in row.items() if n}}
+    return out
+
+
 def build_manifest(corpus: Corpus, config: dict[str, Any], *, models: dict[str, str], seeds: dict[str, int],
                    timings: dict[str, float], outputs: list[str], command: list[str] | None = None) -> dict:
     """Everything an evaluator needs to re-run the analysis and check they got the same numbers."""
@@ -44,6 +56,7 @@ def build_manifest(corpus: Corpus, config: dict[str, Any], *, models: dict[str, 
             "documents": len(corpus.documents),
             "segments": len(corpus.segments),
             "unit": corpus.unit,
+            "coverage": coverage_summary(corpus),
         },
         "config": config,
         "seeds": seeds,

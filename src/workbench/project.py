@@ -436,6 +436,8 @@ class Workbench:
             segments = self.corpus.segments_df()[SEGMENT_COLUMNS]
             written["segments"] = out / "segments.csv"
             segments.to_csv(written["segments"], index=False)
+            written["exclusions"] = out / "exclusions.csv"  # text outside every segment, with the reason
+            self.corpus.exclusions_df().to_csv(written["exclusions"], index=False)
         phrases, occurrences = self.phrase_tables
         with self._timed("write"):
             written["phrases"] = out / "phrases.csv"

@@ -47,7 +47,18 @@ REQUIRED: dict[str, list[str]] = {
     "barriers": [*TRACE, "speaker", "category", "score", "text"],
     "enablers": [*TRACE, "speaker", "category", "score", "text"],
     "codes": [*TRACE, "speaker", "code", "text"],
+    "exclusions": ["doc_id", "start_char", "end_char", "reason", "text"],
 }
+# How a document kind reads in a sentence ("3 blog posts", "1 set of notes").
+KIND_WORDS = {"transcript": ("transcript", "transcripts"), "blog": ("blog post", "blog posts"),
+              "notes": ("set of notes", "sets of notes")}
+# Exclusion reasons in plain words, most useful first ("12 headings").
+SET_ASIDE_WORDS = {"boilerplate": ("line of page or show boilerplate", "lines of page or show boilerplate"),
+                   "heading": ("heading", "headings"), "speaker label": ("speaker label", "speaker labels"),
+                   "stage note": ("stage note", "stage notes"), "front matter": ("line of front matter",
+                                                                                  "lines of front matter"),
+                   "list marker": ("list marker", "list markers"),
+                   "unread": ("piece of text that could not be placed", "pieces of text that could not be placed")}
 STABLE_FROM = 0.8
 UNSTABLE_BELOW = 0.5  # as in analysis.theme_stability
 QUOTE_CHARS = 320
@@ -79,6 +90,7 @@ class ReportData:
     barriers: pd.DataFrame | None = None
     enablers: pd.DataFrame | None = None
     codes: pd.DataFrame | None = None
+    exclusions: pd.DataFrame | None = None  # text outside every segment, with the reason (blank runs left out)
     category_descriptions: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, str] = field(default_factory=dict)   # section -> why it was not run
     manifest: dict[str, Any] = field(default_factory=dict)  # how it was made (no clock unless given)
@@ -108,7 +120,7 @@ class ReportData:
         families, variants = bench.family_tables
         data = cls(name=Path(bench.corpus_path).resolve().name, documents=corpus.documents_df(),
                    segments=corpus.segments_df(), speakers=corpus.speakers_df(), problems=corpus.problems_df(),
-                   phrases=phrases, occurrences=occurrences, families=families, variants=variants)
+                   exclusions=corpus.exclusions_df(), phrases=phrases, occurrences=occurrences, families=families, variants=variants)
         seeds = {"analysis": bench.config.analysis.seed}
         if not bench.config.themes.enabled:
             data.skipped["themes"] = "Themes were switched off in the settings (themes.enabled = false)."
@@ -177,7 +189,22 @@ def _n(value: Any) -> int:
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+    if many is None:
+        many = one if one.endswith("s") else one + "s"  # "notes", not "notess"
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def _kind_plural(n: int, kind: str) -> str:
+    one, many = KIND_WORDS.get(kind, (kind, None))
+    return _plural(n, escape(one), escape(many) if many else None)
+
+
+def _percent(value: Any) -> str:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return ""
+    return "" if math.isnan(number) else f"{number:.1%}"
 
 
 def _sorted(frame: pd.DataFrame, by: list[str], ascending: list[bool]) -> pd.DataFrame:
@@ -280,6 +307,8 @@ class _Report:
         self.titles = {r.doc_id: _s(r.title) for r in docs.itertuples(index=False)}
         spk = data.speakers if data.speakers is not None else pd.DataFrame(columns=REQUIRED["speakers"])
         self.roles = {(r.doc_id, r.speaker): _s(r.role) for r in spk.itertuples(index=False)}
+        # People are counted only where speakers were found; otherwise a "person" is just a document.
+        self.has_speakers = any(_s(r.speaker) for r in spk.itertuples(index=False))
 
     # text coming from the corpus: pseudonymised, then escaped
     def t(self, value: Any) -> str:
@@ -331,7 +360,7 @@ class _Report:
         n_segments = len(d.segments) if d.segments is not None else 0
         kinds = docs["kind"].fillna("other").astype(str).value_counts()
         kinds = sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
-        kind_words = ", ".join(_plural(int(n), escape(k)) for k, n in kinds) or "none"
+        kind_words = ", ".join(_kind_plural(int(n), k) for k, n in kinds) or "none"
         out = [f"<p>The report covers <strong>{_plural(n_docs, 'document')}</strong> ({kind_words}) with "
                f"<strong>{_plural(words, 'word')}</strong>, cut into {_plural(n_segments, 'part')} "
                "(speaker turns or paragraphs).</p>"]
@@ -349,12 +378,18 @@ class _Report:
                            f"{', '.join(escape(n, quote=True) for n in names)}</li>")
             out.append("</ul>")
         if n_docs:
+            has_coverage = "coverage" in docs.columns
             rows = "".join(
                 f"<tr><td>{self.t(r.title) or escape(_s(r.doc_id))}<div class=\"where\">{escape(_s(r.doc_id))}"
-                f"</div></td><td>{self.t(r.kind)}</td><td class=\"num\">{_n(r.words):,}</td></tr>"
+                f"</div></td><td>{self.t(r.kind)}</td><td class=\"num\">{_n(r.words):,}</td>"
+                + (f'<td class="num">{_percent(getattr(r, "coverage"))}</td>' if has_coverage else "") + "</tr>"
                 for r in docs.itertuples(index=False))
-            out.append('<table><thead><tr><th>Document</th><th>Kind</th><th class="num">Words</th></tr></thead>'
+            out.append('<table><thead><tr><th>Document</th><th>Kind</th><th class="num">Words</th>'
+                       + ('<th class="num">Text read</th>' if has_coverage else "") + "</tr></thead>"
                        f"<tbody>{rows}</tbody></table>")
+            if has_coverage:
+                out.append('<p class="where">Text read: the share of each document\'s text that is in this report '
+                           "or listed below as set aside (headings, speaker labels, page boilerplate).</p>")
             if n_docs > 1:
                 top = _sorted(docs.assign(x_words=[_n(w) for w in docs["words"]]), ["x_words", "doc_id"], [False, True])
                 items = [(_s(r.title) or _s(r.doc_id), r.x_words) for r in top.head(30).itertuples(index=False)]
@@ -366,8 +401,43 @@ class _Report:
             out += [f"<li><strong>{self.t(p.path)}</strong>: {self.t(p.reason)}</li>"
                     for p in problems.itertuples(index=False)]
             out.append("</ul>")
-        else:
-            out.append("<p>Every file in the folder could be read.</p>")
+        out.append(self.set_aside())
+        unread = self._unread()
+        if not len(problems) and not unread:
+            out.append("<p>Every file in the folder could be read, and all of its text is in this report or listed "
+                       "above as set aside.</p>")
+        elif unread:
+            out.append(f'<p class="warn">{_plural(unread, "character")} of text could not be placed in a part or a '
+                       "listed exclusion (see exclusions.csv).</p>")
+        return "".join(out)
+
+    def _unread(self) -> int:
+        exc = self.d.exclusions
+        if exc is None or exc.empty:
+            return 0
+        return int(sum(len("".join(_s(t).split())) for t in exc.loc[exc["reason"] == "unread", "text"]))
+
+    def set_aside(self) -> str:
+        """What was kept out of the analysis, by reason, with the boilerplate lines and their counts."""
+        exc = self.d.exclusions
+        if exc is None or exc.empty:
+            return ""
+        exc = exc[exc["reason"] != "blank"]
+        counts = exc["reason"].value_counts()
+        order = [r for r in SET_ASIDE_WORDS if r in counts.index] + sorted(set(counts.index) - set(SET_ASIDE_WORDS))
+        parts = [_plural(int(counts[r]), *SET_ASIDE_WORDS.get(r, (escape(r), None))) for r in order]
+        out = [f"<p>Kept out of the analysis: {', '.join(parts)}.</p>"]
+        boiler = exc[exc["reason"] == "boilerplate"]
+        if len(boiler):
+            texts = boiler["text"].map(lambda t: " ".join(_s(t).split())).value_counts()
+            texts = sorted(texts.items(), key=lambda kv: (-kv[1], kv[0]))[:12]
+            items = []
+            for text, n in texts:
+                shown = text if len(text) <= 120 else text[:119] + "…"
+                times = f" ({_plural(int(n), 'time')})" if n > 1 else ""
+                items.append(f"<li>“{self.t(shown)}”{times}</li>")
+            out.append("<p>Boilerplate set aside (bylines, dates, share and cookie lines, podcast intros and "
+                       "outros):</p><ul>" + "".join(items) + "</ul>")
         return "".join(out)
 
     def phrases(self) -> str:
@@ -386,19 +456,21 @@ class _Report:
             chosen.append(row)
             if len(chosen) >= self.max_phrases:
                 break
+        people = self.has_speakers
         out = ["<p>Words that people used again and again, most telling first. <em>Times</em> counts every "
-               "use; <em>documents</em> and <em>people</em> show how widely it was shared.</p>",
+               "use; <em>documents</em>" + (" and <em>people</em> show" if people else " shows")
+               + " how widely it was shared.</p>",
                self.chart([(_s(r.phrase), _n(r.count)) for r in chosen], "How often each phrase was used",
                           COLOURS["phrases"]),
                '<table><thead><tr><th>Phrase</th><th class="num">Times</th><th class="num">Documents</th>'
-               '<th class="num">People</th><th>Example</th></tr></thead><tbody>']
+               + ('<th class="num">People</th>' if people else "") + "<th>Example</th></tr></thead><tbody>"]
         for r in chosen:
             kind = "a quoted phrase" if r.kind == "quoted" else ""
             out.append(f"<tr><td><strong>{self.t(r.phrase)}</strong>"
                        + (f'<div class="where">{kind}</div>' if kind else "")
                        + f'</td><td class="num">{_n(r.count)}</td><td class="num">{_n(r.doc_count)}</td>'
-                       f'<td class="num">{_n(r.speaker_count)}</td>'
-                       f"<td>{self.quote_at(r.seg_id, r.start_char, r.end_char)}</td></tr>")
+                       + (f'<td class="num">{_n(r.speaker_count)}</td>' if people else "")
+                       + f"<td>{self.quote_at(r.seg_id, r.start_char, r.end_char)}</td></tr>")
         out.append("</tbody></table>")
         return "".join(out)
 
@@ -423,8 +495,9 @@ class _Report:
             out.append(f'<section class="item" id="family-{i}"><h3>{self.t(f.family)}</h3>')
             if _s(f.description):
                 out.append(f"<p>{self.t(f.description)}</p>")
+            by = f", by {_plural(_n(f.speaker_count), 'person', 'people')}" if self.has_speakers else ""
             out.append(f"<p class=\"facts\">Said {_plural(_n(f.count), 'time')}, in "
-                       f"{_plural(_n(f.doc_count), 'document')}, by {_plural(_n(f.speaker_count), 'person', 'people')}."
+                       f"{_plural(_n(f.doc_count), 'document')}{by}."
                        "</p>")
             if d.variants is not None:
                 variants = d.variants[d.variants["family"] == f.family]
