@@ -25,6 +25,7 @@ from typing import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..corpus.model import SECTION_SEPARATOR
 from ..embed import EmbeddingCache, make_embedder
 from .base import Analysis
 from .families import compile_pattern
@@ -374,9 +375,10 @@ class BarrierDetector(Analysis):
         for seg, doc in annotated:
             heading, heading_kind = "", ""
             if seg.block == "list_item" and seg.section:
-                kinds = [kind for kind in KINDS if HEADINGS[kind].search(seg.section)]
+                nearest = seg.section.split(SECTION_SEPARATOR)[-1]  # the heading right above, not the whole path
+                kinds = [kind for kind in KINDS if HEADINGS[kind].search(nearest)]
                 if len(kinds) == 1:  # a heading such as "Barriers and enablers" says neither
-                    heading, heading_kind = seg.section, kinds[0]
+                    heading, heading_kind = nearest, kinds[0]
             spans = list(doc.sents) if self.unit == "sentence" and doc.has_annotation("SENT_START") else [doc[:]]
             for span in spans:
                 text = span.text.strip()

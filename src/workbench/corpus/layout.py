@@ -381,8 +381,9 @@ def _headings_and_rest(doc: _Doc) -> None:
         hint = doc.units[i].hint
         if hint == "paragraph" and not heading_like(body):
             doc.kinds[i] = "quote" if _quoted(body) else "paragraph"
-        elif heading_like(body) or (lead_in_like(body) and doc.words[i] <= MAX_HEADING_WORDS
-                                     and not _SENTENCE_END.search(body.rstrip(":"))):
+        elif lead_in_like(body) and doc.words[i] > SHORT_LEAD_IN_WORDS:
+            doc.kinds[i] = "paragraph"  # "Nesta set out six principles:" with no list after it: a sentence
+        elif heading_like(body):
             doc.kinds[i] = "heading"
         elif _quoted(body):
             doc.kinds[i] = "quote"

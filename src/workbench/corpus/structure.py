@@ -51,7 +51,8 @@ _NOT_SPEAKERS = {
     "methods", "finding", "findings", "conclusion", "conclusions", "recommendation", "recommendations",
     "next", "steps", "status", "author", "by", "published", "updated", "posted", "tags", "category",
     "categories", "read", "share", "contents", "introduction", "overview", "resources", "references",
-    "contact", "address", "website", "price", "venue", "audience", "format",
+    "contact", "address", "website", "price", "venue", "audience", "format", "from", "to", "cc", "via",
+    "figure", "fig", "image", "photo", "caption", "credit", "credits",
 }
 # Labels that name a role in an interview rather than a person: they count as speakers on their own.
 SPEAKER_WORDS = {
