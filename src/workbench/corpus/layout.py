@@ -9,10 +9,12 @@ joined by :mod:`workbench.corpus.lines`. The rules:
 - a **list item** has a marker (-, *, •, –, 1., a), (i)) or its format says so; lines without markers
   are items when they follow a lead-in ("The main challenges were as follows", "What helped:") and are
   short, or when several short lines in a row start in lower case or end with ";" or ",";
-- a **heading** is a short line (at most 12 words) that starts with a capital or digit and has no final
-  punctuation, or one that ends in ":" or "as follows"; the first one, before any text, is the title;
-- a **lead-in** introduces a list; a lead-in of five words or more is content (kind ``lead_in``), a
-  shorter one ("Barriers:") is a heading;
+- a **heading** is a short line (at most 12 words) that starts with a capital, a digit or a symbol and
+  has no final punctuation, or a line of up to four words ending in ":" ("What helped:"); the first one,
+  before any text, is the title (which may be longer, or end with "?");
+- a **lead-in** introduces a list: a line ending in ":" or "as follows" just above it, or a short
+  paragraph right above a list with markers; a lead-in of five words or more is content (kind
+  ``lead_in``), a shorter one is a heading. A long line ending in ":" with no list after it is a paragraph;
 - a **quote** is a line in quotation marks;
 - a **stage note** is a line in brackets ("[Introduction]", "(laughter)");
 - **front matter** is a block of "Key: value" lines (title, date, author, ...) or a ``---`` YAML block at

@@ -16,7 +16,7 @@ from .accounting import Coverage, account
 from .boilerplate import compile_patterns
 from .layout import trim_boilerplate
 from .metadata import METADATA_FILE, parse_roles, read_metadata
-from .model import BLANK, CONTENT_BLOCKS, KINDS, UNREAD, Corpus, Document, Exclusion, LoadProblem, Segment
+from .model import CONTENT_BLOCKS, KINDS, UNREAD, Corpus, Document, Exclusion, LoadProblem, Segment
 from .readers import DEFAULT_KINDS, READERS
 from .segment import MAX_UNIT_CHARS, UNITS, segment_document
 from .structure import interview_like, parse_transcript

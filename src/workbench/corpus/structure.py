@@ -33,7 +33,6 @@ _OTTER = re.compile(rf"^[ \t]*(?P<name>{_NAME}){_ROLE}[ \t]+(?P<ts>{_TS})[ \t]*$
 _ALONE = re.compile(rf"^[ \t]*(?:[\[(]?(?P<ts1>{_TS})[\])]?[ \t]+(?:-[ \t]*)?)?(?P<name>{_NAME}){_ROLE}"
                     rf"(?:[ \t]+(?:-[ \t]*)?[\[(]?(?P<ts2>{_TS})[\])]?)?[ \t]*$")
 _STAGE_NOTE = re.compile(r"^[ \t]*[\[(][^\])\n]{1,120}[\])][ \t]*$")
-_BULLET = re.compile(r"^[ \t]*(?:[-*•‣◦–]|\d{1,2}[.)])[ \t]+")
 _PARTICLES = {"of", "de", "da", "van", "von", "la", "le", "del", "bin", "al"}
 # Labels that introduce content rather than a speaker ("Note: ...").
 _NOT_SPEAKERS = {
