@@ -48,7 +48,7 @@ _NOT_SPEAKERS = {
     "lessons", "tips", "problem", "problems", "solution", "solutions", "challenge", "barrier", "enabler",
     "impact", "benefit", "benefits", "risk", "risks", "definition", "objective", "objectives", "method",
     "methods", "finding", "findings", "conclusion", "conclusions", "recommendation", "recommendations",
-    "next", "steps", "status", "author", "by", "published", "updated", "posted", "tags", "category",
+    "next", "steps", "status", "by", "published", "updated", "posted", "tags", "category",
     "categories", "read", "share", "contents", "introduction", "overview", "resources", "references",
     "contact", "address", "website", "price", "venue", "audience", "format", "from", "to", "cc", "via",
     "figure", "fig", "image", "photo", "caption", "credit", "credits",
