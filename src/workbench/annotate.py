@@ -7,6 +7,7 @@ an unreadable or mismatched cache entry is rebuilt (never trusted).
 from __future__ import annotations
 
 import logging
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -219,7 +220,7 @@ class Annotator:
         result.n_parsed = len(parsed)
         return result
 
-    def _each_document(self, nlp, todo: list[tuple[Path, list[Segment]]], corpus: Corpus,
+    def _each_document(self, nlp, todo: list[tuple[str, list[Segment]]], corpus: Corpus,
                        result: AnnotatedCorpus) -> list:
         """Annotate document by document (in this process); a document that fails becomes a load problem
         (E018) and leaves the corpus. Returns the Docs of the documents that worked, in order."""

@@ -43,15 +43,15 @@ _NOT_SPEAKERS = {
     "recording", "duration", "file", "http", "https", "www", "email", "tel", "phone", "see", "also",
     "caption", "figure", "table", "chapter", "part", "section", "session", "workshop", "day",
     "interview", "focus", "meeting", "monday", "tuesday", "wednesday", "thursday", "friday",
-    "saturday", "sunday", "pay", "time", "cost", "costs", "money", "trust", "why", "how", "what", "who", "when",
+    "saturday", "sunday", "pay", "cost", "costs", "money", "trust", "why", "how", "what", "who", "when",
     "where", "background", "context", "aim", "aims", "goal", "goals", "purpose", "result", "results", "lesson",
     "lessons", "tips", "problem", "problems", "solution", "solutions", "challenge", "barrier", "enabler",
     "impact", "benefit", "benefits", "risk", "risks", "definition", "objective", "objectives", "method",
     "methods", "finding", "findings", "conclusion", "conclusions", "recommendation", "recommendations",
     "next", "steps", "status", "by", "published", "updated", "posted", "tags", "category",
     "categories", "read", "share", "contents", "introduction", "overview", "resources", "references",
-    "contact", "address", "website", "price", "venue", "audience", "format", "from", "to", "cc", "via",
-    "figure", "fig", "image", "photo", "caption", "credit", "credits",
+    "contact", "address", "website", "price", "audience", "format", "from", "to", "cc", "via",
+    "fig", "image", "photo", "credit", "credits",
 }
 # Labels that name a role in an interview rather than a person: they count as speakers on their own.
 SPEAKER_WORDS = {

@@ -382,7 +382,7 @@ class _Report:
             rows = "".join(
                 f"<tr><td>{self.t(r.title) or escape(_s(r.doc_id))}<div class=\"where\">{escape(_s(r.doc_id))}"
                 f"</div></td><td>{self.t(r.kind)}</td><td class=\"num\">{_n(r.words):,}</td>"
-                + (f'<td class="num">{_percent(getattr(r, "coverage"))}</td>' if has_coverage else "") + "</tr>"
+                + (f'<td class="num">{_percent(r.coverage)}</td>' if has_coverage else "") + "</tr>"
                 for r in docs.itertuples(index=False))
             out.append('<table><thead><tr><th>Document</th><th>Kind</th><th class="num">Words</th>'
                        + ('<th class="num">Text read</th>' if has_coverage else "") + "</tr></thead>"
