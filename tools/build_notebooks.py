@@ -37,6 +37,10 @@ print(browser.summary())"""),
     ("code", """browser.documents()[["doc_id", "kind", "format", "date", "segments", "words", "speakers"]]"""),
     ("md", "Files that could not be read are listed here with the reason (an empty table means all loaded):"),
     ("code", "browser.problems()"),
+    ("md", "How each document was read: *coverage* is the share of its text in a segment or set aside with a "
+           "reason (headings, speaker labels, boilerplate such as bylines), *analysed* the share in segments; the "
+           "other columns count the characters set aside, by reason. `browser.corpus.exclusions_df()` lists them."),
+    ("code", "browser.corpus.coverage_df()"),
     ("md", "## Who speaks in the transcripts?"),
     ("code", """browser.corpus.speakers_df().pivot_table(index="role", values="segments", aggfunc="sum")"""),
     ("md", "## Filter segments: one speaker in the transcripts"),
