@@ -27,7 +27,7 @@ _SOCIAL = (r"(?:facebook|twitter|x|linkedin|whatsapp|e-?mail|print|copy(?: the)?
            r"threads|instagram|youtube|tiktok|mastodon|messenger)")
 
 LINE = [
-    r"(?:[^\w\s]\s?){2,}",  # a rule or separator line ("----", "* * *", "~~~")
+    r"(?:[-_=*~#+.•·–—|/\\<>]\s?){2,}",  # a rule or separator line ("----", "* * *", "~~~"), not "“£€”"
     r"(?i:page\s+\d+(?:\s+of\s+\d+)?|\d{1,4})",  # a page number alone (PDF text layers)
     # bylines and dates
     rf"(?i:(?:an? )?(?:(?:guest )?blog(?: post)?|post|article|story|interview|words|written(?: up)?|notes|"
