@@ -137,7 +137,9 @@ def cmd_kwic(args: argparse.Namespace) -> int:
     if args.limit:
         hits = hits.head(args.limit)
     if args.csv:
-        hits.to_csv(args.csv, index=False)
+        from .export.tables import write_table_csv
+
+        write_table_csv(hits, args.csv)
     width = args.width
     for row in hits.itertuples(index=False):
         who = f"{row.speaker}" if isinstance(row.speaker, str) else row.kind
@@ -164,7 +166,9 @@ def cmd_agreement(args: argparse.Namespace) -> int:
     table = agreement(store.frame(), args.coders[0], args.coders[1],
                       status=None if args.all_statuses else "accepted")
     if args.csv:
-        table.to_csv(args.csv, index=False)
+        from .export.tables import write_table_csv
+
+        write_table_csv(table, args.csv)
     shown = table.assign(agree_percent=table["agree_percent"].round(1), kappa=table["kappa"].round(3),
                          alpha=table["alpha"].round(3))
     print(f"Agreement between {args.coders[0]} and {args.coders[1]} (units: segments; "

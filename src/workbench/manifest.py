@@ -2,10 +2,8 @@
 from __future__ import annotations
 
 import json
-import os
 import platform
 import sys
-import tempfile
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
@@ -73,10 +71,9 @@ def build_manifest(corpus: Corpus, config: dict[str, Any], *, models: dict[str, 
 
 
 def write_json_atomic(path: Path, data: Any) -> None:
-    """Write JSON so that a crash mid-write never leaves a half-written file."""
+    """Write JSON so that a crash mid-write never leaves a half-written file (mode as other outputs)."""
+    from .safe_files import replace_atomic
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, indent=2, ensure_ascii=False, sort_keys=False)
-        handle.write("\n")
-    os.replace(tmp, path)
+    text = json.dumps(data, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    replace_atomic(path, text.encode("utf-8"))

@@ -425,7 +425,10 @@ class Workbench:
         return len(values) >= 2
 
     def analyse(self, out_dir: str | Path) -> dict[str, Path]:
-        """Run every analysis and write its tables and ``manifest.json`` into ``out_dir``."""
+        """Run every analysis and write its tables and ``manifest.json`` into ``out_dir`` (every CSV through
+        ``export.tables.write_table_csv``: atomic and formula-safe)."""
+        from .export.tables import write_table_csv
+
         out = Path(out_dir)
         try:
             out.mkdir(parents=True, exist_ok=True)
@@ -435,44 +438,44 @@ class Workbench:
         with self._timed("write"):
             segments = self.corpus.segments_df()[SEGMENT_COLUMNS]
             written["segments"] = out / "segments.csv"
-            segments.to_csv(written["segments"], index=False)
+            write_table_csv(segments, written["segments"])
             written["exclusions"] = out / "exclusions.csv"  # text outside every segment, with the reason
-            self.corpus.exclusions_df().to_csv(written["exclusions"], index=False)
+            write_table_csv(self.corpus.exclusions_df(), written["exclusions"])
         phrases, occurrences = self.phrase_tables
         with self._timed("write"):
             written["phrases"] = out / "phrases.csv"
-            phrases[PHRASE_COLUMNS].to_csv(written["phrases"], index=False)
+            write_table_csv(phrases[PHRASE_COLUMNS], written["phrases"])
             written["phrase_occurrences"] = out / "phrase_occurrences.csv"
-            occurrences.to_csv(written["phrase_occurrences"], index=False)
+            write_table_csv(occurrences, written["phrase_occurrences"])
             written["family_variants"] = out / "family_variants.csv"
-            self.family_tables[1].to_csv(written["family_variants"], index=False)
+            write_table_csv(self.family_tables[1], written["family_variants"])
         self.skipped_: dict[str, str] = {}
         themes = self._themes_or_skip() if self.config.themes.enabled else None
         if themes is not None:
             with self._timed("write"):
                 written["themes"] = out / "themes.csv"
-                themes.themes_[THEME_CSV_COLUMNS].to_csv(written["themes"], index=False)
+                write_table_csv(themes.themes_[THEME_CSV_COLUMNS], written["themes"])
                 written["segment_themes"] = out / "segment_themes.csv"
-                themes.assignments_[["seg_id", "doc_id", "theme_id", "probability"]].to_csv(
-                    written["segment_themes"], index=False)
+                write_table_csv(themes.assignments_[["seg_id", "doc_id", "theme_id", "probability"]],
+                                written["segment_themes"])
                 written["theme_quotes"] = out / "theme_quotes.csv"
-                themes.quotes_.to_csv(written["theme_quotes"], index=False)
+                write_table_csv(themes.quotes_, written["theme_quotes"])
         keyness = self.keyness_table
         if keyness is not None:
             with self._timed("write"):
                 written["keyness"] = out / "keyness.csv"
-                keyness.to_csv(written["keyness"], index=False)
+                write_table_csv(keyness, written["keyness"])
         if self.config.barriers.enabled:
             for kind in ("barrier", "enabler"):
                 hits = self.barrier_hits(kind)
                 with self._timed("write"):
                     written[f"{kind}s"] = out / f"{kind}s.csv"
-                    hits.to_csv(written[f"{kind}s"], index=False)
+                    write_table_csv(hits, written[f"{kind}s"])
         codes = self.codes_table()
         if len(codes):
             with self._timed("write"):
                 written["codes"] = out / "codes.csv"
-                codes.to_csv(written["codes"], index=False)
+                write_table_csv(codes, written["codes"])
         with self._timed("export"):
             written.update(self.export(out, written))
         manifest = build_manifest(

@@ -2,14 +2,30 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from datetime import datetime, timezone
 from pathlib import Path
 
 
-def replace_atomic(path: Path, payload: bytes) -> None:
-    """Write to a temp file in the same folder, flush it to disk, then os.replace it over ``path``."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def _new_temp_file(folder: Path, name: str, private: bool = False) -> tuple[int, str]:
+    """A new, empty temp file in ``folder``, opened for writing. Unlike ``tempfile.mkstemp`` (always
+    0600) it gets the mode any new file gets (0666 less the umask: 0644 usually), so a file replaced
+    through it has the same permissions as the user's other files; ``private``: owner only (0600)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        tmp = os.path.join(folder, f".{name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o600 if private else 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"could not create a temporary file beside {name} in {folder}")
+
+
+def replace_atomic(path: Path, payload: bytes, *, private: bool = False) -> None:
+    """Write to a temp file in the same folder, flush it to disk, then os.replace it over ``path``.
+    The new file has the usual mode of new files (0644 under the usual umask), or with ``private``
+    owner-only permissions (0600), e.g. for a pseudonymisation key."""
+    fd, tmp = _new_temp_file(Path(path).parent, Path(path).name, private)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

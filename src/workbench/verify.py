@@ -15,6 +15,7 @@ import pandas as pd
 
 from .config import Config
 from .errors import ConfigError, Errors, WorkbenchError
+from .export.tables import read_table_csv
 from .manifest import package_versions
 
 # Tables compared cell by cell; other outputs (report, workbook, REFI-QDA) are views of these tables.
@@ -64,8 +65,8 @@ def compare_tables(expected: Path, actual: Path, rtol: float = 1e-9, atol: float
         return "differs", "not produced by the re-run"
     if expected.read_bytes() == actual.read_bytes():
         return "identical", ""
-    a = pd.read_csv(expected, keep_default_na=False, dtype=str)
-    b = pd.read_csv(actual, keep_default_na=False, dtype=str)
+    a = read_table_csv(expected, dtype=str, na_filter=False)  # the exact text: the formula escape undone
+    b = read_table_csv(actual, dtype=str, na_filter=False)
     if list(a.columns) != list(b.columns):
         return "differs", f"columns {list(a.columns)} became {list(b.columns)}"
     if len(a) != len(b):

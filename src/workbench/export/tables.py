@@ -1,8 +1,19 @@
 """Tables out: every table as one sheet of an XLSX workbook, or as one CSV file each.
 
-Corpus text is data, never a formula: in XLSX every text cell is stored as a string (a transcript line
-"=HYPERLINK(...)" stays text); in CSV, text starting with = + - @ (or a tab / carriage return) gets a
-leading apostrophe unless ``escape_formulas=False``. Files are written atomically (temp file + rename).
+Corpus text is data, never a formula. In XLSX every text cell is stored as a string (a transcript line
+"=HYPERLINK(...)" stays text). Every CSV the workbench writes goes through ``write_table_csv`` (or
+``write_csvs``, which calls it): written atomically (temp file, fsync, rename), and formula-safe:
+
+- **The escape**: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+  gets one leading apostrophe (``=SUM(A1)`` is written ``'=SUM(A1)``), as OWASP advises for CSV files
+  opened in spreadsheets. So that the escape can always be undone exactly, a text cell that already
+  starts with an apostrophe gets one more (``'tis`` is written ``''tis``). Column names are escaped the
+  same way. Numbers are never touched. Lines end in ``\n`` (in ``\r\n`` when a cell holds a carriage
+  return, so that the cell is quoted and read back whole).
+- **Undoing it**: ``read_table_csv`` reads such a file back and removes exactly one leading apostrophe
+  from every text cell (and column name) that starts with one, which gives back the exact text. Other
+  programs see the apostrophe: in pandas, use ``read_table_csv`` instead of ``pd.read_csv`` (or strip
+  one leading ``'`` yourself).
 """
 from __future__ import annotations
 
@@ -23,7 +34,8 @@ from ..safe_files import replace_atomic
 
 MAX_SHEET_NAME = 31
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet may run a cell starting with these
+ESCAPE = "'"  # the prefix that keeps such a cell text; cells starting with it get one more
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _BAD_FILE_CHARS = re.compile(r"[^\w.\- ]+")
 # Characters XML 1.0 (and so XLSX) cannot hold; openpyxl refuses them.
@@ -210,7 +222,7 @@ def write_csv_workbook(csvs: Mapping[str, Path], path: Path, max_rows: int = 100
     sheet, "about", with their row counts."""
     sheets, left_out = {}, []
     for name, csv in csvs.items():
-        frame = pd.read_csv(csv, keep_default_na=False)
+        frame = read_table_csv(csv)
         if len(frame) > max_rows:
             left_out.append({"table": name, "rows": len(frame), "file": csv.name,
                              "why": f"more than {max_rows:,} rows: open the CSV file instead"})
@@ -224,34 +236,96 @@ def write_csv_workbook(csvs: Mapping[str, Path], path: Path, max_rows: int = 100
 # -- CSV -------------------------------------------------------------------------------------------
 
 def escape_formula(value: Any) -> Any:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe (OWASP's advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
+    """Prefix text a spreadsheet would run as a formula (or text already starting with an apostrophe) with
+    an apostrophe; ``unescape_formula`` undoes it exactly. Anything but text is returned as it is."""
+    if isinstance(value, str) and value.startswith((*FORMULA_START, ESCAPE)):
+        return ESCAPE + value
     return value
 
 
-def _csv_bytes(frame: pd.DataFrame, escape_formulas: bool, encoding: str) -> bytes:
-    frame = _flat(frame)
+def unescape_formula(value: Any) -> Any:
+    """The text ``escape_formula`` was given: one leading apostrophe removed (other values as they are)."""
+    if isinstance(value, str) and value.startswith(ESCAPE):
+        return value[1:]
+    return value
+
+
+def _is_text_column(dtype: Any) -> bool:
+    return dtype == object or pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype)
+
+
+def _csv_bytes(frame: pd.DataFrame, escape_formulas: bool, encoding: str, index: bool = True) -> bytes:
+    """CSV bytes of ``frame``; ``index``: keep a meaningful index as columns (else it is dropped)."""
+    if index:
+        frame = _flat(frame)
+    elif isinstance(frame.columns, pd.MultiIndex):
+        frame = _flat(frame.reset_index(drop=True))
     if escape_formulas:
         frame = frame.copy()
         for i, dtype in enumerate(frame.dtypes):
-            if dtype == object or pd.api.types.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype):
+            if _is_text_column(dtype):
                 frame.isetitem(i, frame.iloc[:, i].astype(object).map(escape_formula))
         frame.columns = [escape_formula(str(c)) for c in frame.columns]
-    return frame.to_csv(index=False, lineterminator="\n").encode(encoding)
+    # Python's csv quotes a field only for characters of the line terminator: with "\n" a lone "\r" in a
+    # text would go out unquoted and split the row when read back. Such (rare) tables end lines in "\r\n".
+    ending = "\r\n" if _has_carriage_return(frame) else "\n"
+    return frame.to_csv(index=False, lineterminator=ending).encode(encoding)
+
+
+def _has_carriage_return(frame: pd.DataFrame) -> bool:
+    if any("\r" in str(c) for c in frame.columns):
+        return True
+    for i, dtype in enumerate(frame.dtypes):
+        if _is_text_column(dtype) and frame.iloc[:, i].map(lambda v: isinstance(v, str) and "\r" in v).any():
+            return True
+    return False
+
+
+def write_table_csv(frame: pd.DataFrame, path: str | Path, *, escape_formulas: bool = True,
+                    encoding: str = "utf-8", index: bool = False) -> Path:
+    """Write one table to ``path`` as CSV, atomically; the one CSV writer of the workbench.
+
+    With ``escape_formulas`` (the default) text cells are escaped as the module docstring says, so a
+    spreadsheet shows them instead of running them; ``read_table_csv`` gives back the exact text.
+    ``index``: also write a named (or non-default) index as columns; by default it is left out, as
+    ``DataFrame.to_csv(index=False)`` does. Use ``encoding="utf-8-sig"`` for Excel on Windows.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ExportError(Errors.E451.format(detail=f"expected a DataFrame, got {type(frame).__name__}"))
+    return _write(Path(path), _csv_bytes(frame, escape_formulas, encoding, index=index))
+
+
+def read_table_csv(path: str | Path, *, escaped: bool = True, **read_csv_args: Any) -> pd.DataFrame:
+    """Read a CSV written by ``write_table_csv`` with its exact text: the escape is undone in every text
+    cell and column name (``escaped=False`` for files written with ``escape_formulas=False``).
+
+    Only empty cells are missing values ("NA", "null" or "nan" in a quote stay text) unless
+    ``read_csv_args`` say otherwise; ``read_csv_args`` go to ``pandas.read_csv`` (e.g. ``dtype=str``).
+    """
+    read_csv_args.setdefault("keep_default_na", False)
+    if not read_csv_args["keep_default_na"]:
+        read_csv_args.setdefault("na_values", [""])
+    frame = pd.read_csv(path, **read_csv_args)
+    if escaped:
+        frame.columns = [unescape_formula(c) for c in frame.columns]
+        for i, dtype in enumerate(frame.dtypes):
+            if _is_text_column(dtype):
+                frame.isetitem(i, frame.iloc[:, i].map(unescape_formula))
+    return frame
 
 
 def write_csvs(tables: Mapping[str, pd.DataFrame], folder: str | Path, *, escape_formulas: bool = True,
                encoding: str = "utf-8") -> dict[str, Path]:
     """Write each table to ``folder/<name>.csv`` (names made safe and unique); returns name -> path.
 
-    With ``escape_formulas`` (the default) text starting with = + - @ gets a leading apostrophe, so a
+    Each file goes through ``write_table_csv`` (a meaningful index is kept as columns). With
+    ``escape_formulas`` (the default) text starting with = + - @ gets a leading apostrophe, so a
     spreadsheet shows it instead of running it; pass False for files only programs will read.
-    Use ``encoding="utf-8-sig"`` for Excel on Windows to recognise UTF-8. Each file is written atomically.
     """
     tables = _check_tables(tables)
     folder = Path(folder)
     out: dict[str, Path] = {}
     for (name, frame), file_name in zip(tables.items(), file_names(list(tables))):
-        out[name] = _write(folder / file_name, _csv_bytes(frame, escape_formulas, encoding))
+        out[name] = write_table_csv(frame, folder / file_name, escape_formulas=escape_formulas, encoding=encoding,
+                                    index=True)
     return out

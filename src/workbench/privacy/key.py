@@ -40,7 +40,7 @@ def write_key(path: str | Path, key: Mapping[str, str], reasons: Mapping[str, st
     payload = {"format": KEY_FORMAT, "version": 1,
                "note": "Private: this file turns pseudonyms back into real names. Do not share it.",
                "key": dict(key), "reasons": {k: reasons.get(k, "key") for k in key}}
-    replace_atomic(path, (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    replace_atomic(path, (json.dumps(payload, ensure_ascii=False, indent=2) + "\n").encode("utf-8"), private=True)
     return path
 
 

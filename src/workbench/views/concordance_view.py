@@ -39,10 +39,10 @@ class ConcordanceView:
         return segment_html(self.bench.corpus, hit["seg_id"], int(hit["start_char"]), int(hit["end_char"]))
 
     def export_csv(self, path: str | Path) -> Path:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.hits.to_csv(path, index=False)
-        return path
+        """The hits as a formula-safe CSV (``export.tables.read_table_csv`` reads it back exactly)."""
+        from ..export.tables import write_table_csv
+
+        return write_table_csv(self.hits, path)
 
 
 class ConcordanceWidget:
