@@ -8,6 +8,10 @@ For each corpus size (about 100k, 300k and 1M words, generated from the demo cor
 - in a second child process (benchmarks/inprocess.py): our Annotator against plain ``nlp.pipe``,
   embeddings per second per backend, phrase mining, theme fit, concordance latency.
 
+Then, once (not per size), the coding store (benchmarks/bench_codings.py): one save with 20,000
+codings in the store, against one with 100 (``--codings-only`` measures just that and keeps the rest
+of results.json).
+
 The distilled static embedding model is the one exception to "cold": distilling it is a one-off
 install step (a few minutes), so ``models/static/`` is symlinked into each fresh models folder
 (and distilled there first if it is missing, timed apart).
@@ -28,6 +32,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from . import bench_codings
 from .corpus_gen import generate
 from .measure import run_measured
 
@@ -42,6 +47,8 @@ WARM_SHARE = 0.1              # warm re-run <= 1/10 of cold
 PEAK_MB = 4096.0              # cold fast-profile analysis (stated at 1M words; checked at every size)
 GROWTH = 12.0                 # total time from 100k to 1M words
 COLD_1M_SECONDS = 360.0       # cold full analysis of 1M words
+CODING_SAVE_P95_MS = 10.0     # one save with 20,000 codings in the store (issue 16)
+CODINGS = 20_000
 
 
 def label(words: int) -> str:
@@ -154,9 +161,25 @@ def _cpu(run: dict) -> float:
     return round(run.get("user_cpu_seconds", 0.0) + run.get("system_cpu_seconds", 0.0), 1)
 
 
-def checks(sizes: dict[str, dict]) -> list[dict]:
+def coding_checks(store: dict | None) -> list[dict]:
+    """The coding store's rows: one save's p95 with a large store (the target) and with a small one."""
+    if not store or "large" not in store:
+        return []
+    large, small = store["large"], store.get("small", {})
+    size = f"{large['codings_before']:,} codings"
+    rows = [_row("coding store: one save (code_span) p95 (ms)", size, large["save_ms_p95"],
+                 f"< {CODING_SAVE_P95_MS:g}", large["save_ms_p95"] < CODING_SAVE_P95_MS),
+            _row("coding store: one save p50 / max (ms)", size, f"{large['save_ms_p50']} / {large['save_ms_max']}",
+                 "", None)]
+    if small:
+        rows.append(_row("coding store: one save p95 (ms), small store", f"{small['codings_before']:,} codings",
+                         small["save_ms_p95"], "", None))
+    return rows
+
+
+def checks(sizes: dict[str, dict], coding_store: dict | None = None) -> list[dict]:
     """Every figure with its target and PASS / FAIL (INFO where the issue sets no target)."""
-    rows: list[dict] = []
+    rows: list[dict] = coding_checks(coding_store)
     ordered = sorted(sizes.items(), key=lambda kv: int(kv[0]))
     for key, r in ordered:
         size = label(int(key))
@@ -270,21 +293,30 @@ def machine() -> dict:
 
 def run(sizes: Sequence[int], work: Path, out: Path | None = RESULTS, *, seed: int = 13,
         config_text: str = FAST_CONFIG, use_static: bool = True, inprocess_args: Sequence[str] | None = (),
-        keep: bool = False, previous: dict | None = None) -> dict:
-    """Measure every size (in the order given), writing ``out`` after each phase; return the results."""
+        keep: bool = False, previous: dict | None = None, codings: int | None = CODINGS) -> dict:
+    """Measure every size (in the order given) and the coding store (``codings``: stored codings, None:
+    not measured), writing ``out`` after each phase; return the results."""
     results = previous or {"sizes": {}}
-    results["machine_at_start"] = machine()
+    results.setdefault("sizes", {})
+    if sizes:  # the sizes' machine; the coding store records its own
+        results["machine_at_start"] = machine()
     if use_static:
         results["static_model"] = ensure_static_model(static_model_source())
         results["static_model"]["note"] = ("the distilled static model is symlinked into each fresh models folder "
                                            "(distilling it is a one-off install step); everything else starts cold")
 
-    def save(key: str, partial: dict) -> None:
-        results["sizes"][key] = partial
-        results["machine_at_end"] = machine()
-        results["checks"] = checks(results["sizes"])
+    def save(key: str | None, partial: dict) -> None:
+        if key is not None:
+            results["sizes"][key] = partial
+            results["machine_at_end"] = machine()
+        results["checks"] = checks(results["sizes"], results.get("coding_store"))
         if out is not None:
             out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+
+    if codings:
+        results["coding_store"] = {**bench_codings.run(codings, work=work if work.is_dir() else None),
+                                   "machine": machine()}
+        save(None, {})
 
     for words in sizes:
         start = time.perf_counter()
@@ -308,21 +340,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="keep the sizes measured completely in --out, measure the rest")
     parser.add_argument("--keep", action="store_true", help="keep caches and outputs in --work")
     parser.add_argument("--table-only", action="store_true", help="print the table of --out and stop")
+    parser.add_argument("--codings-only", action="store_true",
+                        help="measure only the coding store, keeping the rest of --out")
+    parser.add_argument("--codings", type=int, default=CODINGS, help="codings in the store for its save benchmark")
     args, inprocess_args = parser.parse_known_args(argv)
     out = Path(args.out)
     if args.table_only:
         results = json.loads(out.read_text(encoding="utf-8"))
-        results["checks"] = checks(results["sizes"])  # targets as this version of the suite states them
+        results["checks"] = checks(results["sizes"], results.get("coding_store"))  # targets as stated now
         out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         print(table(results["checks"]))
         return 0
-    previous = json.loads(out.read_text(encoding="utf-8")) if args.resume and out.exists() else None
-    sizes = [int(s) for s in args.sizes.split(",") if s]
+    previous = json.loads(out.read_text(encoding="utf-8")) if (args.resume or args.codings_only) and out.exists() \
+        else None
+    sizes = [] if args.codings_only else [int(s) for s in args.sizes.split(",") if s]
     if previous:
         sizes = [s for s in sizes if not previous["sizes"].get(str(s), {}).get("complete", False)]
     results = run(sizes, Path(args.work), out, seed=args.seed, inprocess_args=inprocess_args, keep=args.keep,
-                  previous=previous)
-    rows = results.get("checks") or checks(results["sizes"])
+                  previous=previous, codings=args.codings, use_static=not args.codings_only)
+    rows = results.get("checks") or checks(results["sizes"], results.get("coding_store"))
     print()
     print(table(rows))
     failed = [r for r in rows if r["status"] == "FAIL"]

@@ -152,3 +152,21 @@ def test_cli_merge_codings_keeps_both_coders(capsys, tmp_path, wb_corpus_copy):
     assert "2 codings" in capsys.readouterr().out
     merged = CodingStore(tmp_path / "m").load()
     assert merged.coders() == ["Ana", "Ben"] and len(merged) == 2
+
+
+def test_cli_export_codings_as_json_csv_and_folder(capsys, tmp_path, wb_corpus_copy):
+    from workbench.export.tables import read_table_csv
+
+    bench = Workbench(wb_corpus_copy, no_themes(), progress=False)
+    _two_coders(bench)
+    made = {c.coding_id for c in bench.codings.all()}
+    assert main(["export-codings", str(wb_corpus_copy), "--out", str(tmp_path / "all.json")]) == 0
+    assert f"Wrote {len(made)} codings by 2 coders" in capsys.readouterr().out
+    data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert {c["coding_id"] for c in data["codings"]} == made
+    assert main(["export-codings", str(bench.codings_dir), "--out", str(tmp_path / "all.csv")]) == 0
+    assert set(read_table_csv(tmp_path / "all.csv")["coding_id"]) == made
+    assert main(["export-codings", str(wb_corpus_copy), "--out", str(tmp_path / "by-coder")]) == 0
+    assert sorted(p.name for p in (tmp_path / "by-coder").iterdir()) == ["Ana.json", "Ben.json"]
+    assert main(["export-codings", str(tmp_path / "nowhere"), "--out", str(tmp_path / "x.json")]) == 1
+    assert "[E419]" in capsys.readouterr().err

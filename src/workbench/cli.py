@@ -1,5 +1,5 @@
 """The ``workbench`` command line: ``corpus info``, ``analyse``, ``verify``, ``kwic``, ``agreement``,
-``merge-codings`` and ``pseudonymise``.
+``merge-codings``, ``export-codings``, ``import-qdpx`` and ``pseudonymise``.
 
 Errors meant for the user print their numbered message and exit with status 1; ``--debug``
 shows the traceback of unexpected errors.
@@ -186,6 +186,20 @@ def cmd_merge_codings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_codings(args: argparse.Namespace) -> int:
+    from .coding import CodingStore
+    from .errors import Errors
+
+    path = Path(args.path)
+    if not path.is_dir():
+        raise WorkbenchError(Errors.E419.format(path=path))
+    out = Path(args.out)
+    with CodingStore(_codings_folder(path)) as store:
+        written = store.export_csv(out) if out.suffix.lower() == ".csv" else store.export_json(out)
+        print(f"Wrote {len(store)} codings by {len(store.coders())} coders from {store.path} to {written}.")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from .verify import verify
 
@@ -293,10 +307,16 @@ def build_parser() -> argparse.ArgumentParser:
     agree.set_defaults(func=cmd_agreement)
 
     merge = commands.add_parser("merge-codings", help="merge two coders' codings (nothing is dropped)")
-    merge.add_argument("a", help="a corpus folder, codings folder or coder file")
+    merge.add_argument("a", help="a corpus folder, codings folder, codings.sqlite3 or a JSON file of codings")
     merge.add_argument("b", help="another one")
-    merge.add_argument("--out", required=True, help="folder (one file per coder) or a .json file")
+    merge.add_argument("--out", required=True, help="a codings folder (its database) or a .json file")
     merge.set_defaults(func=cmd_merge_codings)
+
+    export = commands.add_parser("export-codings", help="all codings as plain JSON or CSV")
+    export.add_argument("path", help="a corpus folder (codings in .workbench/codings) or a codings folder")
+    export.add_argument("--out", required=True,
+                        help="a .json file (all codings), a .csv file, or a folder (one <coder>.json per coder)")
+    export.set_defaults(func=cmd_export_codings)
 
     check = commands.add_parser("verify", help="re-run a recorded analysis and compare every table")
     check.add_argument("dir", help="output folder of 'workbench analyse' (with manifest.json)")

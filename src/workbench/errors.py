@@ -119,10 +119,10 @@ class Errors:
     E364 = ("[E364] No saved theme model in '{path}'. Run 'workbench analyse' first, or point at the folder "
             "that holds themes/ (model files and assignments.json).")
 
-    # Codings (E410-E419)
-    E410 = ("[E410] The span {start_char}-{end_char} is not inside segment '{seg_id}' (characters "
-            "{seg_start}-{seg_end} of '{doc_id}'). Give document offsets with start_char < end_char inside the "
-            "segment, or leave both out to code the whole segment.")
+    # Codings (E410-E429)
+    E410 = ("[E410] Cannot code the span {start_char}-{end_char} in segment '{seg_id}' (characters "
+            "{seg_start}-{seg_end} of '{doc_id}'): {detail}. Give document offsets with start_char < end_char "
+            "inside the segment, or leave both out to code the whole segment.")
     E411 = ("[E411] Coding file '{path}' could not be read: {detail}. Your codings were not reset: the file "
             "was kept as it is and copied to '{backup}'. Repair the file (JSON of the form "
             "{{\"version\": 1, \"codings\": [...]}}) or copy the previous save '{previous}' over it, then load again.")
@@ -134,11 +134,16 @@ class Errors:
     E415 = ("[E415] Cannot review coding '{coding_id}': {detail}. Use action 'accept', 'reject', or 'correct' "
             "with a non-empty list of codes.")
     E416 = ("[E416] Cannot merge codings: '{path}' {detail}. Give two coding folders (e.g. "
-            "<corpus>/.workbench/codings) or two coder files (<coder>.json).")
+            "<corpus>/.workbench/codings), codings databases (codings.sqlite3) or JSON files of codings "
+            "(<coder>.json).")
     E417 = "[E417] Cannot build the coding table: {detail}."
     E418 = "[E418] Cannot compute agreement: {detail}."
     E419 = ("[E419] '{path}' is not a folder. Give a corpus folder (its codings are in .workbench/codings) "
-            "or the folder holding the coders' .json files.")
+            "or the codings folder itself.")
+    E420 = ("[E420] The codings database '{path}' could not be used: {detail}. Nothing in it was changed or "
+            "reset, and it is kept as it is. Close other programs that may hold it, keep the folder on a "
+            "local disk (not a network share), or restore the file from your backup; codings exported with "
+            "'workbench export-codings' can be brought back with 'workbench merge-codings'.")
 
     # Coding panel and review queue (E430-E439)
     E430 = ("[E430] The {role}'s name is missing (got {got}). Give your name, e.g. CodingPanel(bench, "

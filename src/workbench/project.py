@@ -388,10 +388,9 @@ class Workbench:
             (out / "tables.xlsx").unlink(missing_ok=True)  # not an older run's workbook beside new tables
             self.skipped_["tables.xlsx"] = "[export] workbook = false (the CSV files hold every table)"
         write_qdc(self.codebook, written["codebook_qdc"])
-        codings = sorted(self.codings_dir.glob("*.json")) if self.codings_dir.is_dir() else []
         key = {"corpus": self.corpus.file_hashes(), "name": self.corpus_path.resolve().name,
                "codebook": file_hash(self.config.coding.codebook_file),
-               "codings": {f.name: file_hash(f) for f in codings}}
+               "codings": self.codings.load().fingerprint()}
         try:
             written["project_qdpx"] = self._reused_file(
                 "project", key, out / "project.qdpx",

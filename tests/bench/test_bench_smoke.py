@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks import inprocess, suite
+from benchmarks import bench_codings, inprocess, suite
 from benchmarks.bench_concordance import run as run_concordance
 from benchmarks.corpus_gen import generate
 from benchmarks.measure import percentile, run_measured
@@ -57,7 +57,8 @@ def test_suite_runs_end_to_end_on_a_tiny_corpus(tmp_path):
     # The cold and warm `workbench analyse` runs in child processes, as in `make bench`; the in-process
     # figures are measured here directly (the suite runs benchmarks/inprocess.py as a third child).
     results = suite.run([2500], tmp_path / "work", out, config_text=config, use_static=False, inprocess_args=None,
-                        keep=True)
+                        keep=True, codings=300)
+    assert results["coding_store"]["large"]["codings_before"] == 300
     size = results["sizes"]["2500"]
     assert size["cold"]["returncode"] == 0 and size["warm"]["returncode"] == 0, size
     # The warm re-run reused every finished table, so it did not even need the annotations.
@@ -88,6 +89,21 @@ def test_suite_runs_end_to_end_on_a_tiny_corpus(tmp_path):
     assert len(lines) == len(rows) + 2  # a header, a rule, then one line per figure with its status last
     for row, line in zip(rows, lines[2:]):
         assert line.startswith(row["figure"]) and line.endswith(row["status"]), line
+
+
+def test_coding_store_benchmark_runs_on_a_small_store(tmp_path):
+    result = bench_codings.run(n_codings=300, saves=5, small=10, work=tmp_path)
+    for label, before in (("small", 10), ("large", 300)):
+        figures = result[label]
+        assert figures["codings_before"] == before and figures["codings_after"] == before + 5 + 10  # + warm-up
+        assert figures["save_ms_max"] >= figures["save_ms_p95"] >= figures["save_ms_p50"] > 0
+    assert list(tmp_path.iterdir()) == []  # the stores were temporary
+    rows = suite.checks({}, {**result, "machine": {}})
+    assert [r["figure"] for r in rows][:2] == ["coding store: one save (code_span) p95 (ms)",
+                                               "coding store: one save p50 / max (ms)"]
+    assert rows[0]["target"] == "< 10" and rows[0]["size"] == "300 codings"
+    failing = {**result, "large": {**result["large"], "save_ms_p95": 12.5}}
+    assert suite.checks({}, failing)[0]["status"] == "FAIL"
 
 
 def test_checks_compute_growth_and_targets():

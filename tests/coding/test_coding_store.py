@@ -1,17 +1,11 @@
-"""CodingStore: coding, suggestions, review, saving (atomic, .bak, corrupt files, locks), merge, offsets."""
+"""CodingStore: coding, suggestions, review, merge, offsets (saving itself: test_coding_db.py)."""
 from __future__ import annotations
 
 import json
-import os
-import random
-import signal
-import subprocess
-import sys
-import textwrap
-import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from workbench.coding import Coding, CodingError, CodingStore, verify_offsets
@@ -43,12 +37,40 @@ def test_code_span_whole_segment_and_span(cd_store, cd_corpus):
     assert [c.coding_id for c in CodingStore(cd_store.folder).all()] == [whole.coding_id, span.coding_id]
 
 
-@pytest.mark.parametrize("start,end", [(0, 20), (70, 80), (100, 140), (90, 90), (100, 95)])
-def test_code_span_rejects_offsets_outside_segment(cd_store, cd_corpus, start, end):
+@pytest.mark.parametrize("start,end,why", [
+    (0, 20, "start_char 0 is before the segment's first character 76"),
+    (70, 80, "start_char 70 is before the segment's first character 76"),
+    (100, 140, "end_char 140 is past the segment's end 137"),
+    (90, 90, "start_char (90) must be less than end_char (90)"),
+    (100, 95, "start_char (100) must be less than end_char (95)"),
+    ("80", 90, "start_char must be a whole number (int or numpy integer), got '80' (str)"),
+    (80, 90.0, "end_char must be a whole number (int or numpy integer), got 90.0 (float)"),
+    (np.int64(80), True, "end_char must be a whole number (int or numpy integer), got True (bool)"),
+])
+def test_code_span_says_which_check_failed(cd_store, cd_corpus, start, end, why):
     with pytest.raises(CodingError) as err:  # t1.txt#0001 is characters 76-137
         cd_store.code_span(cd_corpus, "t1.txt#0001", ["x"], "rose", start, end)
-    assert err.value.code == "E410" and "t1.txt#0001" in str(err.value)
+    assert err.value.code == "E410" and "t1.txt#0001" in str(err.value) and "76-137" in str(err.value)
+    assert why in str(err.value)
     assert cd_store.all() == [] and not cd_store.folder.exists()
+
+
+def test_a_pandas_row_just_works(cd_store, cd_corpus):
+    row = cd_corpus.segments_df().iloc[1]
+    assert isinstance(row.start_char, np.integer)  # what a row of segments_df() gives
+    coding = cd_store.code_span(cd_corpus, row.seg_id, ["timeline"], coder="rose", start_char=row.start_char,
+                                end_char=row.end_char)
+    assert (coding.start_char, coding.end_char) == (int(row.start_char), int(row.end_char))
+    assert type(coding.start_char) is int and coding.text == row.text
+    frame = cd_corpus.segments_df()
+    first = frame[frame["seg_id"] == "t1.txt#0000"].iloc[0]
+    inner = cd_store.code_span(cd_corpus, first["seg_id"], "agenda", "rose", start_char=first["start_char"] + 6,
+                               end_char=np.int32(first["end_char"]))
+    assert inner.text == first["text"][6:]
+    made = Coding(doc_id="t1.txt", seg_id=first["seg_id"], start_char=np.uint16(6), end_char=np.int64(20),
+                  codes=["x"], coder="rose", source="human", score=np.float32(0.5))
+    assert (type(made.start_char), type(made.end_char), type(made.score)) == (int, int, float)
+    assert [c.coding_id for c in CodingStore(cd_store.folder).all()] == [coding.coding_id, inner.coding_id]
 
 
 def test_code_span_rejects_empty_codes_and_unknown_segment(cd_store, cd_corpus):
@@ -130,134 +152,6 @@ def test_frame_columns(cd_store, cd_corpus):
     assert cd_store.frame(coder="amara").empty and len(cd_store.frame(status="accepted")) == 1
 
 
-# -- saving ------------------------------------------------------------------------------------
-def test_round_trip_and_bak(cd_store):
-    first = cd_store.add(cd_coding(memo="ünïcode memo", score=0.5, evidence="e"))
-    path = cd_store.path_for("rose")
-    assert path.name == "rose.json" and not Path(str(path) + ".bak").exists()
-    before = path.read_bytes()
-    second = cd_store.add(cd_coding("t1.txt#0002", ["contract"], start_char=145, end_char=205))
-    assert Path(str(path) + ".bak").read_bytes() == before
-    data = json.loads(path.read_text("utf-8"))
-    assert data["version"] == 1 and len(data["codings"]) == 2
-    loaded = CodingStore(cd_store.folder).all()
-    assert loaded == [first, second]
-    assert not [p for p in cd_store.folder.iterdir() if p.name.endswith(".tmp")]
-
-
-def test_coder_names_become_safe_file_names(cd_store):
-    for coder in ("Dev Patel", "../etc/x", "a.corrupt-1"):
-        cd_store.add(cd_coding(coder=coder))
-    assert all(p.parent == cd_store.folder for p in cd_store.folder.iterdir())
-    assert cd_store.coders() == sorted(["Dev Patel", "../etc/x", "a.corrupt-1"])
-
-
-def test_corrupt_file_raises_keeps_it_and_backs_it_up(cd_store):
-    cd_store.add(cd_coding())
-    path = cd_store.path_for("rose")
-    for garbage in (b'{"version": 1, "codings": [', b'{"version": 1, "codings": [{"coder": "rose"}]}',
-                    b"\xff\xfe"):
-        path.write_bytes(garbage)
-        with pytest.raises(CodingError) as err:
-            CodingStore(cd_store.folder)
-        assert err.value.code == "E411" and str(path) in str(err.value)
-        assert path.read_bytes() == garbage
-        copies = sorted(cd_store.folder.glob("rose.corrupt-*.json"))
-        assert any(c.read_bytes() == garbage for c in copies)
-        # a save into the corrupt file refuses too and leaves it alone
-        with pytest.raises(CodingError):
-            cd_store.add(cd_coding(codes=["later"]))
-        assert path.read_bytes() == garbage
-    assert len(list(cd_store.folder.glob("rose.corrupt-*.json"))) == 3  # identical copies are not repeated
-
-
-def test_corrupt_copies_are_not_coders(cd_store):
-    cd_store.add(cd_coding())
-    cd_store.add(cd_coding(coder="amara"))
-    cd_store.path_for("amara").write_text("nonsense", "utf-8")
-    with pytest.raises(CodingError):
-        cd_store.load()
-    cd_store.path_for("amara").unlink()
-    assert CodingStore(cd_store.folder).coders() == ["rose"]
-
-
-CHILD = textwrap.dedent("""
-    import sys
-    import time
-    from workbench.coding import Coding, CodingStore
-    store = CodingStore(sys.argv[1])
-    tag, n, start = sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-    time.sleep(max(0.0, start - time.time()))  # lets two children save at the same time
-    i = 0
-    while n < 0 or i < n:
-        c = store.add(Coding(doc_id="t1.txt", seg_id="t1.txt#0000", start_char=6, end_char=63,
-                             codes=[f"{tag}{i}"], coder="rose", source="human",
-                             memo="m" * 20000))  # a big file widens the window a kill can hit
-        print(c.coding_id, flush=True)
-        i += 1
-""")
-
-
-def cd_child(folder: Path, tag: str, n: int, start: float = 0.0) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(folder), tag, str(n), str(start)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-
-
-def test_sigkill_during_saves_loses_no_confirmed_coding(cd_folder):
-    confirmed: list[str] = []
-    rng = random.Random(7)
-    for round_ in range(5):
-        child = cd_child(cd_folder, f"r{round_}-", -1)
-        for _ in range(rng.randint(8, 15)):
-            line = child.stdout.readline()
-            assert line, child.stderr.read()
-            confirmed.append(line.strip())
-        time.sleep(rng.uniform(0, 0.02))  # land at different points of the next save
-        os.kill(child.pid, signal.SIGKILL)
-        rest, _ = child.communicate()
-        confirmed += rest.split()  # lines printed before the kill are confirmed too
-        assert child.returncode == -signal.SIGKILL
-        on_disk = cd_file_ids(cd_folder / "rose.json")  # always a complete, valid file
-        missing = set(confirmed) - on_disk
-        assert not missing, f"{len(missing)} confirmed codings lost in round {round_}"
-    assert len(confirmed) >= 40
-    assert {c.coding_id for c in CodingStore(cd_folder).all()} >= set(confirmed)
-
-
-def test_two_processes_saving_into_one_folder_keep_both(cd_folder):
-    start = time.time() + 2.5  # after both have imported workbench
-    children = [cd_child(cd_folder, tag, 25, start) for tag in ("a", "b")]
-    outputs = [child.communicate() for child in children]
-    assert [child.returncode for child in children] == [0, 0], outputs
-    ids = [set(out.split()) for out, _ in outputs]
-    assert len(ids[0]) == len(ids[1]) == 25
-    assert cd_file_ids(cd_folder / "rose.json") == ids[0] | ids[1]
-
-
-def test_two_stores_in_threads_keep_both(cd_folder):
-    stores = [CodingStore(cd_folder), CodingStore(cd_folder)]
-    made: list[list[str]] = [[], []]
-    errors: list[BaseException] = []
-
-    def work(k: int) -> None:
-        try:
-            for i in range(30):
-                made[k].append(stores[k].add(cd_coding(codes=[f"t{k}-{i}"])).coding_id)
-        except BaseException as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-
-    threads = [threading.Thread(target=work, args=(k,)) for k in (0, 1)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
-    assert cd_file_ids(cd_folder / "rose.json") == set(made[0]) | set(made[1])
-    # a stale store's review does not drop the other store's codings
-    stores[0].review(made[1][0], "amara", "reject")
-    assert len(CodingStore(cd_folder).all()) == 60
-
-
 # -- merge -------------------------------------------------------------------------------------
 def test_merge_two_coders(tmp_path):
     laptop, desktop = CodingStore(tmp_path / "laptop"), CodingStore(tmp_path / "desktop")
@@ -286,10 +180,16 @@ def test_merge_two_coders(tmp_path):
     report2 = CodingStore.merge(tmp_path / "desktop", tmp_path / "laptop", tmp_path / "merged2")
     assert report2["conflicts_won_by_b"] == 0
     assert CodingStore(tmp_path / "merged2").all() == merged.all()
-    # two files of one coder into a file; what is already in `out` is kept
-    out = tmp_path / "rose-all.json"
-    CodingStore.merge(laptop.path_for("rose"), desktop.path_for("rose"), out)
-    assert cd_file_ids(out) == {shared.coding_id, only_desktop.coding_id}
+    # two JSON exports into a file; what is already in `out` is kept
+    out = tmp_path / "all.json"
+    CodingStore.merge(laptop.export_json(tmp_path / "laptop.json"), desktop.export_json(tmp_path / "desktop.json"),
+                      out)
+    assert cd_file_ids(out) == {c.coding_id for c in merged.all()}
+    rose_only = tmp_path / "rose-only.json"
+    rose_only.write_text(json.dumps({"version": 1, "codings": [c.to_dict() for c in laptop.all(coder="rose")]}),
+                         encoding="utf-8")
+    kept = CodingStore.merge(rose_only, tmp_path / "desktop" / "codings.sqlite3", out)
+    assert kept["total_in_out"] == 4 and cd_file_ids(out) == {c.coding_id for c in merged.all()}
     with pytest.raises(CodingError) as err:
         CodingStore.merge(tmp_path / "missing", tmp_path / "laptop", tmp_path / "x")
     assert err.value.code == "E416"

@@ -218,9 +218,9 @@ def test_code_two_codes_with_memo_is_saved_on_disk(bench):
     panel = CodingPanel(bench, "Sam Jones").pick(seg.seg_id).select_text("set by the contract")
     before = datetime.now().astimezone()
     coding = panel.code(["power and hierarchy", "Tokenism and late consultation"], memo="decided elsewhere")
-    path = bench.codings.path_for("Sam Jones")
-    assert path.parent == bench.corpus_path / ".workbench" / "codings"
-    saved = json.loads(path.read_text(encoding="utf-8"))["codings"]
+    assert bench.codings.path == bench.corpus_path / ".workbench" / "codings" / "codings.sqlite3"
+    assert bench.codings.path.is_file()
+    saved = [c.to_dict() for c in CodingStore(bench.codings_dir).all(coder="Sam Jones")]  # a fresh store
     assert len(saved) == 1
     row = saved[0]
     assert row["coder"] == "Sam Jones" and row["source"] == "human" and row["status"] == "accepted"

@@ -86,7 +86,7 @@ def test_queue_is_ordered_by_score_unscored_last(bench, filled):
     assert queue.progress() == {"done": 0, "total": 4, "accepted": 0, "rejected": 0, "pending": 4, "skipped": 0}
 
 
-def test_accept_correct_reject_change_status_and_reviewer(bench, filled):
+def test_accept_correct_reject_change_status_and_reviewer(bench, filled, tmp_path):
     queue = ReviewQueue(bench, "Kim")
     accepted = queue.accept()
     assert (accepted.status, accepted.reviewed_by, accepted.codes) == ("accepted", "Kim", ["power and hierarchy"])
@@ -103,7 +103,7 @@ def test_accept_correct_reject_change_status_and_reviewer(bench, filled):
     assert fresh[accepted.coding_id].status == "accepted"
     assert fresh[corrected.coding_id].codes == corrected.codes
     assert fresh[rejected.coding_id].status == "rejected" and fresh[rejected.coding_id].reviewed_by == "Kim"
-    saved = json.loads(bench.codings.path_for("workbench").read_text(encoding="utf-8"))["codings"]
+    saved = json.loads(bench.codings.export_json(tmp_path / "all.json").read_text(encoding="utf-8"))["codings"]
     assert {row["reviewed_by"] for row in saved} == {"Kim", None}
 
 

@@ -1,37 +1,70 @@
 """Codings: codes a person (or a rule or model) attached to a span of a segment, saved as they happen.
 
-Each coder has one file ``<folder>/<coder>.json`` (``{"version": 1, "codings": [...]}``, one coding per
-line). A file is only ever replaced whole (temp file + fsync + ``os.replace``), the previous version is
-kept as ``<coder>.json.bak``, and a corrupt file is copied to ``<coder>.corrupt-<time>.json`` and
-reported (E411), never reset. Every save takes an exclusive lock (``<coder>.json.lock``), re-reads the
-file and merges by ``coding_id`` (the later ``updated`` wins), so two stores on one folder - in two
-processes or two threads - never lose each other's codings.
+All coders' codings of a project live in one SQLite database, ``<folder>/codings.sqlite3`` (the
+standard library's ``sqlite3``; WAL mode, full sync), one row per coding. A save is one small
+transaction: it costs the same with 100 or 100,000 codings, two coders in two processes (or two widgets
+in one) save at the same time without losing each other's work, and a process killed mid-save loses
+nothing that was saved before (SQLite's journal). No file lock is needed, so it works the same on
+Windows. Keep the folder on a local disk: SQLite's WAL mode does not work on network shares.
+
+Before the database, each coder had a JSON file ``<folder>/<coder>.json``. Such files are moved into the
+database the first time a store opens the folder (in one transaction, nothing lost: a coding in both
+keeps its later edit), and then moved, unchanged, to ``<folder>/json-backup/``. A damaged JSON file is
+refused (E411) and left where it is, and nothing is migrated until it is repaired. The plain exports
+stay: ``export_json`` (the same JSON format, one file per coder or all in one) and ``export_csv``.
 """
 from __future__ import annotations
 
 import contextlib
-import fcntl
+import hashlib
 import json
+import numbers
+import shutil
+import sqlite3
+import threading
+import time
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 import pandas as pd
 
-from ..safe_files import keep_corrupt_copy, replace_atomic
 from ..errors import Errors, WorkbenchError
+from ..safe_files import keep_corrupt_copy, replace_atomic
 
 SOURCES = ("rule", "model", "human")
 STATUSES = ("accepted", "pending", "rejected")
 ACTIONS = ("accept", "reject", "correct")
 MACHINE_CODER = "workbench"
-CODINGS_VERSION = 1
+CODINGS_VERSION = 1  # of the JSON format (export, and the files from before the database)
+DB_NAME = "codings.sqlite3"
+DB_SCHEMA = 1
+JSON_BACKUP = "json-backup"
 FRAME_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char", "codes", "coder", "source", "status", "memo",
                  "score", "evidence", "created", "coding_id", "updated", "reviewed_by", "text"]
+_COLUMNS = ["coding_id", "doc_id", "seg_id", "start_char", "end_char", "codes", "coder", "source", "status",
+            "memo", "score", "evidence", "created", "updated", "reviewed_by", "text"]
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS codings (
+    coding_id TEXT PRIMARY KEY, doc_id TEXT NOT NULL, seg_id TEXT NOT NULL, start_char INTEGER NOT NULL,
+    end_char INTEGER NOT NULL, codes TEXT NOT NULL, coder TEXT NOT NULL, source TEXT NOT NULL,
+    status TEXT NOT NULL, memo TEXT NOT NULL, score REAL, evidence TEXT NOT NULL, created TEXT NOT NULL,
+    updated TEXT NOT NULL, reviewed_by TEXT, text TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS codings_by_created ON codings (created, coding_id);
+CREATE INDEX IF NOT EXISTS codings_by_status ON codings (status);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS migrated_files (name TEXT NOT NULL, sha256 TEXT NOT NULL, codings INTEGER NOT NULL,
+    migrated TEXT NOT NULL, PRIMARY KEY (name, sha256));
+"""
+# A newer version of a coding (by `updated`; the one saved last on a tie) replaces an older one.
+_UPSERT = (f"INSERT INTO codings ({', '.join(_COLUMNS)}) VALUES ({', '.join('?' * len(_COLUMNS))}) "
+           f"ON CONFLICT (coding_id) DO UPDATE SET "
+           + ", ".join(f"{c} = excluded.{c}" for c in _COLUMNS[1:])
+           + " WHERE excluded.updated >= codings.updated")
 
 
 class CodingError(WorkbenchError, ValueError):
@@ -47,8 +80,37 @@ def _new_id() -> str:
     return uuid.uuid4().hex
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+def as_offset(value: Any) -> int | None:
+    """``value`` as a Python int if it is a whole number - an int or a numpy integer (as in a pandas
+    row), not a bool - else None."""
+    if isinstance(value, bool) or type(value).__name__ == "bool_":
+        return None
+    return int(value) if isinstance(value, numbers.Integral) else None
+
+
+def _describe(value: Any) -> str:
+    return f"{value!r} ({type(value).__name__})"
+
+
+def check_span(seg, start_char: Any, end_char: Any) -> tuple[int, int]:
+    """``(start_char, end_char)`` as ints if they are a span inside segment ``seg`` (document offsets),
+    else E410 saying which check failed."""
+    start, end = as_offset(start_char), as_offset(end_char)
+    if start is None:
+        detail = f"start_char must be a whole number (int or numpy integer), got {_describe(start_char)}"
+    elif end is None:
+        detail = f"end_char must be a whole number (int or numpy integer), got {_describe(end_char)}"
+    elif start >= end:
+        detail = f"start_char ({start}) must be less than end_char ({end})"
+    elif start < seg.start_char:
+        detail = f"start_char {start} is before the segment's first character {seg.start_char}"
+    elif end > seg.end_char:
+        detail = f"end_char {end} is past the segment's end {seg.end_char}"
+    else:
+        return start, end
+    raise CodingError(Errors.E410.format(start_char=start_char, end_char=end_char, seg_id=seg.seg_id,
+                                         doc_id=seg.doc_id, seg_start=seg.start_char, seg_end=seg.end_char,
+                                         detail=detail))
 
 
 @dataclass
@@ -84,9 +146,11 @@ class Coding:
             value = getattr(self, name)
             if not isinstance(value, str) or not value.strip():
                 raise bad(f"{name} must be non-empty text, got {value!r}")
-        if not (_is_int(self.start_char) and _is_int(self.end_char)) or not 0 <= self.start_char < self.end_char:
+        start, end = as_offset(self.start_char), as_offset(self.end_char)
+        if start is None or end is None or not 0 <= start < end:
             raise bad(f"the span {self.start_char!r}-{self.end_char!r} must be whole numbers with "
                       f"0 <= start_char < end_char")
+        self.start_char, self.end_char = start, end  # numpy integers become ints
         if isinstance(self.codes, str):
             self.codes = [self.codes]
         if not isinstance(self.codes, (list, tuple)) or not all(isinstance(c, str) for c in self.codes):
@@ -102,7 +166,7 @@ class Coding:
         if self.status not in STATUSES:
             raise bad(f"status {self.status!r} is unknown; use one of {', '.join(STATUSES)}")
         if self.score is not None:
-            if isinstance(self.score, bool) or not isinstance(self.score, (int, float)):
+            if isinstance(self.score, bool) or not isinstance(self.score, numbers.Real):
                 raise bad(f"score must be a number or None, got {self.score!r}")
             self.score = float(self.score)
         for name in ("memo", "evidence", "created", "updated", "text"):
@@ -133,59 +197,6 @@ class Coding:
         return self.seg_id, self.start_char, self.end_char, tuple(sorted(self.codes)), self.source
 
 
-# -- files ---------------------------------------------------------------------------------------
-def _coder_file(folder: Path, coder: str) -> Path:
-    # Percent-encode everything but letters, digits, '_', '-' (dots too), so a coder file's stem never
-    # contains '.', which tells it apart from '<coder>.corrupt-<time>.json' copies.
-    return folder / (quote(coder, safe="").replace(".", "%2E") + ".json")
-
-
-def _is_coder_file(path: Path) -> bool:
-    return path.suffix == ".json" and not path.name.startswith(".") and "." not in path.stem
-
-
-def _backup_path(path: Path) -> Path:
-    return path.with_name(path.name + ".bak")
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Exclusive lock on ``path`` (flock on ``<path>.lock``). flock belongs to the open file, so it also
-    keeps apart two threads of one process; the kernel releases it if the process dies."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(path.name + ".lock"), "a+b") as handle:
-        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
-
-
-def _read_file(path: Path) -> dict[str, Coding]:
-    """The codings in one coder file by coding_id ({} if it does not exist); E411 if it is corrupt."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return {}
-    try:
-        data = json.loads(raw.decode("utf-8"))
-        if not isinstance(data, dict) or set(data) != {"version", "codings"}:
-            raise CodingError('expected an object with exactly the keys "version" and "codings"')
-        if data["version"] != CODINGS_VERSION:
-            raise CodingError(f"unsupported version {data['version']!r} (this workbench reads {CODINGS_VERSION})")
-        if not isinstance(data["codings"], list):
-            raise CodingError('"codings" must be a list')
-        out: dict[str, Coding] = {}
-        for item in data["codings"]:
-            coding = Coding.from_dict(item)
-            out[coding.coding_id] = _newer(out.get(coding.coding_id), coding)
-    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError and CodingError are ValueErrors
-        backup = keep_corrupt_copy(path, raw)
-        raise CodingError(Errors.E411.format(path=path, detail=exc, backup=backup,
-                                             previous=_backup_path(path))) from exc
-    return out
-
-
 def _newer(old: Coding | None, new: Coding) -> Coding:
     """The later-updated of two versions of one coding; ``new`` on a tie."""
     if old is None:
@@ -199,91 +210,256 @@ def _union(into: dict[str, Coding], codings: Iterable[Coding]) -> dict[str, Codi
     return into
 
 
-def _write_merged(path: Path, codings: Iterable[Coding]) -> dict[str, Coding]:
-    """Under the lock: re-read ``path``, merge ``codings`` in by coding_id, and replace it atomically."""
-    codings = list(codings)
-    with _locked(path):
-        merged = _union(_read_file(path), codings)
-        ordered = sorted(merged.values(), key=lambda c: (c.created, c.coding_id))
-        lines = ",\n".join(json.dumps(c.to_dict(), ensure_ascii=False) for c in ordered)
-        text = (f'{{"version": {CODINGS_VERSION}, "codings": [\n{lines}\n]}}\n' if lines
-                else f'{{"version": {CODINGS_VERSION}, "codings": []}}\n')
-        if path.exists():
-            replace_atomic(_backup_path(path), path.read_bytes())
-        replace_atomic(path, text.encode("utf-8"))
-    return merged
+def _ordered(codings: Iterable[Coding]) -> list[Coding]:
+    return sorted(codings, key=lambda c: (c.created, c.coding_id))
+
+
+# -- JSON files: the export format, and the coder files from before the database -------------------
+def coder_file_name(coder: str) -> str:
+    """``<coder>.json`` with the name percent-encoded (letters, digits, '_' and '-' kept; dots too are
+    encoded, so a coder file's stem never contains '.', which tells it apart from other JSON files)."""
+    return quote(coder, safe="").replace(".", "%2E") + ".json"
+
+
+def _is_coder_file(path: Path) -> bool:
+    return path.suffix == ".json" and not path.name.startswith(".") and "." not in path.stem
+
+
+def read_json_codings(path: Path) -> dict[str, Coding]:
+    """The codings in one JSON coder file by coding_id ({} if it does not exist); E411 if it is damaged
+    (the file is left as it is and copied to ``<coder>.corrupt-<time>.json``)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    try:
+        data = json.loads(raw.decode("utf-8"))
+        if not isinstance(data, dict) or set(data) != {"version", "codings"}:
+            raise CodingError('expected an object with exactly the keys "version" and "codings"')
+        if data["version"] != CODINGS_VERSION:
+            raise CodingError(f"unsupported version {data['version']!r} (this workbench reads {CODINGS_VERSION})")
+        if not isinstance(data["codings"], list):
+            raise CodingError('"codings" must be a list')
+        return _union({}, (Coding.from_dict(item) for item in data["codings"]))
+    except (UnicodeDecodeError, ValueError) as exc:  # JSONDecodeError and CodingError are ValueErrors
+        backup = keep_corrupt_copy(path, raw)
+        raise CodingError(Errors.E411.format(path=path, detail=exc, backup=backup,
+                                             previous=path.with_name(path.name + ".bak"))) from exc
+
+
+def _json_bytes(codings: Iterable[Coding]) -> bytes:
+    lines = ",\n".join(json.dumps(c.to_dict(), ensure_ascii=False) for c in _ordered(codings))
+    text = (f'{{"version": {CODINGS_VERSION}, "codings": [\n{lines}\n]}}\n' if lines
+            else f'{{"version": {CODINGS_VERSION}, "codings": []}}\n')
+    return text.encode("utf-8")
+
+
+def _legacy_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if _is_coder_file(p) and p.is_file())
+
+
+def _free_name(folder: Path, name: str) -> Path:
+    target, i = folder / name, 2
+    while target.exists():
+        stem, dot, suffix = name.partition(".")
+        target, i = folder / f"{stem} ({i}){dot}{suffix}", i + 1
+    return target
+
+
+# -- the database --------------------------------------------------------------------------------
+def _row(coding: Coding) -> tuple:
+    data = coding.to_dict()
+    data["codes"] = json.dumps(coding.codes, ensure_ascii=False)
+    return tuple(data[c] for c in _COLUMNS)
+
+
+def _setup(conn: sqlite3.Connection, patience: float = 60.0) -> None:
+    """WAL mode, full sync, the tables. Switching to WAL mode does not wait for a lock as other statements
+    do (SQLite answers "database is locked" at once when two processes create the file together), so
+    the set-up is tried again, a little later each time, for up to ``patience`` seconds."""
+    conn.execute(f"PRAGMA busy_timeout = {int(patience * 1000)}")
+    deadline, pause = time.monotonic() + patience, 0.005
+    while True:
+        try:
+            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                if conn.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower() != "wal":
+                    raise sqlite3.DatabaseError("the database could not be switched to WAL mode")
+            conn.execute("PRAGMA synchronous = FULL")  # a save is on disk when add() returns
+            conn.executescript(_SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(DB_SCHEMA),))
+            break
+        except sqlite3.OperationalError as err:
+            if ("locked" not in str(err) and "busy" not in str(err)) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.25)
+    version = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
+    if int(version) > DB_SCHEMA:
+        raise sqlite3.DatabaseError(f"it was written by a newer workbench (schema {version}, this one reads "
+                                    f"{DB_SCHEMA}); update the workbench")
+
+
+class _Database:
+    """One SQLite file of codings. The connection is opened on first use (reads of a database that does
+    not exist yet see no codings and create nothing) and shared by the threads of one store."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._conn: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
+
+    def _error(self, err: Exception) -> CodingError:
+        return CodingError(Errors.E420.format(path=self.path, detail=err))
+
+    def _connect(self, create: bool) -> sqlite3.Connection | None:
+        if self._conn is not None:
+            return self._conn
+        if not create and not self.path.exists():
+            return None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, timeout=60, isolation_level=None, check_same_thread=False)
+        except (sqlite3.Error, OSError) as err:
+            raise self._error(err) from None
+        try:
+            _setup(conn)
+        except (sqlite3.Error, ValueError) as err:
+            conn.close()
+            raise self._error(err) from None
+        self._conn = conn
+        return conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE: one writer at a time, others wait); committed at the end,
+        rolled back on any error."""
+        with self._lock:
+            conn = self._connect(create=True)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as err:
+                raise self._error(err) from None
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException as err:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                if isinstance(err, sqlite3.Error):
+                    raise self._error(err) from None
+                raise
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        with self._lock:
+            conn = self._connect(create=False)
+            if conn is None:
+                return []
+            try:
+                return conn.execute(sql, params).fetchall()
+            except sqlite3.Error as err:
+                raise self._error(err) from None
+
+    def codings(self, where: str = "", params: tuple = ()) -> list[Coding]:
+        rows = self.query(f"SELECT {', '.join(_COLUMNS)} FROM codings {where} ORDER BY created, coding_id", params)
+        out = []
+        for row in rows:
+            data = dict(zip(_COLUMNS, row))
+            try:
+                data["codes"] = json.loads(data["codes"])
+                out.append(Coding(**data))
+            except (ValueError, TypeError) as err:
+                raise self._error(f"coding {data['coding_id']!r} is not valid: {err}") from None
+        return out
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None
 
 
 # -- the store -----------------------------------------------------------------------------------
 class CodingStore:
-    """All coders' codings in ``folder`` (e.g. ``<corpus>/.workbench/codings/``), one file per coder.
+    """All coders' codings in ``folder`` (e.g. ``<corpus>/.workbench/codings/``), in one SQLite file.
 
-    Every change is saved at once. Reads (``all``, ``frame``, ``queue``, ``coders``) re-read the files,
+    Every change is saved at once. Reads (``all``, ``frame``, ``queue``, ``coders``) ask the database,
     so they see what other stores on the same folder saved.
     """
 
     def __init__(self, folder: Path | str):
         self.folder = Path(folder)
-        self._codings: dict[str, Coding] = {}
-        self._files: dict[str, Path] = {}  # coding_id -> the file it lives in
+        self.path = self.folder / DB_NAME
+        self._db = _Database(self.path)
+        self.migrated_: list[Path] = []  # JSON coder files moved into the database by this store
         self.load()
 
-    def path_for(self, coder: str) -> Path:
-        """The file that holds ``coder``'s codings."""
-        return _coder_file(self.folder, coder)
-
-    def _coder_files(self) -> list[Path]:
-        if not self.folder.is_dir():
-            return []
-        return sorted(p for p in self.folder.iterdir() if _is_coder_file(p) and p.is_file())
-
     def load(self) -> CodingStore:
-        """Re-read every coder file (E411 if one is corrupt; that file is kept and copied)."""
+        """Move JSON coder files found in the folder into the database (E411 if one is damaged: then
+        nothing is moved). The database itself needs no loading: every read asks it."""
+        files = _legacy_files(self.folder)
+        if not files:
+            return self
+        found = [(path, hashlib.sha256(path.read_bytes()).hexdigest(), read_json_codings(path)) for path in files]
         codings: dict[str, Coding] = {}
-        files: dict[str, Path] = {}
-        for path in self._coder_files():
-            for coding_id, coding in _read_file(path).items():
-                best = _newer(codings.get(coding_id), coding)
-                if best is coding:
-                    files[coding_id] = path
-                codings[coding_id] = best
-        self._codings, self._files = codings, files
+        for _, _, in_file in found:
+            _union(codings, in_file.values())
+        with self._db.write() as conn:
+            conn.executemany(_UPSERT, [_row(c) for c in _ordered(codings.values())])
+            conn.executemany("INSERT OR IGNORE INTO migrated_files VALUES (?, ?, ?, ?)",
+                             [(path.name, sha, len(in_file), _now()) for path, sha, in_file in found])
+        backup = self.folder / JSON_BACKUP
+        backup.mkdir(exist_ok=True)
+        for path, _, _ in found:  # only after the commit: a crash before it leaves every file where it was
+            for old in (path, path.with_name(path.name + ".bak")):
+                with contextlib.suppress(FileNotFoundError):  # another store may have moved it already
+                    shutil.move(str(old), str(_free_name(backup, old.name)))
+            path.with_name(path.name + ".lock").unlink(missing_ok=True)
+            self.migrated_.append(path)
         return self
 
-    def _save(self, codings: list[Coding]) -> None:
-        by_file: dict[Path, list[Coding]] = {}
-        for coding in codings:
-            path = self._files.get(coding.coding_id) or self.path_for(coding.coder)
-            by_file.setdefault(path, []).append(coding)
-        for path, group in by_file.items():
-            merged = _write_merged(path, group)
-            _union(self._codings, merged.values())
-            self._files.update(dict.fromkeys(merged, path))
+    def close(self) -> None:
+        """Close the database connection (it opens again on the next use)."""
+        self._db.close()
+
+    def __enter__(self) -> CodingStore:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
     # -- changes ---------------------------------------------------------------------------------
     def add(self, coding: Coding) -> Coding:
-        """Save ``coding`` in its coder's file (at once, atomically) and return it."""
-        if not isinstance(coding, Coding):
-            raise CodingError(Errors.E412.format(detail=f"expected a Coding, got {type(coding).__name__}"))
-        self._save([coding])
+        """Save ``coding`` (at once; a newer saved version of the same coding_id is kept) and return it."""
+        self.add_many([coding])
         return coding
+
+    def add_many(self, codings: Iterable[Coding]) -> int:
+        """Save many codings in one transaction (all or none); returns how many were given."""
+        codings = list(codings)
+        for coding in codings:
+            if not isinstance(coding, Coding):
+                raise CodingError(Errors.E412.format(detail=f"expected a Coding, got {type(coding).__name__}"))
+        if codings:
+            with self._db.write() as conn:
+                conn.executemany(_UPSERT, [_row(c) for c in codings])
+        return len(codings)
 
     def code_span(self, corpus, seg_id: str, codes: Iterable[str] | str, coder: str,
                   start_char: int | None = None, end_char: int | None = None, memo: str = "") -> Coding:
-        """A person codes segment ``seg_id`` (whole, or document offsets ``start_char:end_char`` inside it)."""
+        """A person codes segment ``seg_id`` (whole, or document offsets ``start_char:end_char`` inside it).
+        Offsets may be ints or numpy integers (e.g. from a row of ``corpus.segments_df()``)."""
         try:
             seg = corpus.segment(seg_id)
         except KeyError:
             example = corpus.segments[0].seg_id if corpus.segments else "none"
             raise CodingError(Errors.E413.format(seg_id=seg_id, example=example)) from None
-        start = seg.start_char if start_char is None else start_char
-        end = seg.end_char if end_char is None else end_char
-        if not (_is_int(start) and _is_int(end)) or not seg.start_char <= start < end <= seg.end_char:
-            raise CodingError(Errors.E410.format(start_char=start, end_char=end, seg_id=seg_id, doc_id=seg.doc_id,
-                                                 seg_start=seg.start_char, seg_end=seg.end_char))
+        start, end = check_span(seg, seg.start_char if start_char is None else start_char,
+                                seg.end_char if end_char is None else end_char)
         text = corpus.document(seg.doc_id).text[start:end]
         codes = [codes] if isinstance(codes, str) else list(codes)
-        return self.add(Coding(doc_id=seg.doc_id, seg_id=seg_id, start_char=start, end_char=end, codes=codes,
+        return self.add(Coding(doc_id=seg.doc_id, seg_id=seg.seg_id, start_char=start, end_char=end, codes=codes,
                                coder=coder, source="human", status="accepted", memo=memo, text=text))
 
     def suggest(self, codings: Iterable[Coding]) -> int:
@@ -291,30 +467,33 @@ class CodingStore:
 
         A suggestion is skipped if the store (any coder, any status - so a rejected suggestion is not
         offered again) or the same batch already has one with the same segment, span, codes and source.
+        The check and the save are one transaction, so two stores suggesting at once add each only once.
         """
-        self.load()
-        seen = {c.key() for c in self._codings.values()}
-        fresh: list[Coding] = []
+        codings = list(codings)
         for coding in codings:
             if not isinstance(coding, Coding):
                 raise CodingError(Errors.E412.format(detail=f"expected a Coding, got {type(coding).__name__}"))
             if coding.source == "human":
                 raise CodingError(Errors.E412.format(
                     detail="suggestions come from a rule or a model; save a person's coding with add()"))
-            if coding.key() in seen or coding.coding_id in self._codings:
-                continue
-            seen.add(coding.key())
-            fresh.append(replace(coding, status="pending", reviewed_by=None))
-        if fresh:
-            self._save(fresh)
+        with self._db.write() as conn:
+            seen, ids = set(), set()
+            for coding_id, seg_id, start, end, codes, source in conn.execute(
+                    "SELECT coding_id, seg_id, start_char, end_char, codes, source FROM codings"):
+                seen.add((seg_id, start, end, tuple(sorted(json.loads(codes))), source))
+                ids.add(coding_id)
+            fresh: list[Coding] = []
+            for coding in codings:
+                if coding.key() in seen or coding.coding_id in ids:
+                    continue
+                seen.add(coding.key())
+                fresh.append(replace(coding, status="pending", reviewed_by=None))
+            conn.executemany(_UPSERT, [_row(c) for c in fresh])
         return len(fresh)
 
     def review(self, coding_id: str, reviewer: str, action: str, codes: Iterable[str] | None = None,
                memo: str | None = None) -> Coding:
         """Accept, reject or correct (accept with new ``codes``) a coding; saved at once."""
-        self.load()
-        if coding_id not in self._codings:
-            raise CodingError(Errors.E414.format(coding_id=coding_id, folder=self.folder))
         if action not in ACTIONS:
             raise CodingError(Errors.E415.format(coding_id=coding_id, detail=f"unknown action {action!r}"))
         if not isinstance(reviewer, str) or not reviewer.strip():
@@ -329,17 +508,29 @@ class CodingStore:
             changes["codes"] = [codes] if isinstance(codes, str) else list(codes)
         if memo is not None:
             changes["memo"] = memo
-        coding = Coding(**{**self._codings[coding_id].to_dict(), **changes})  # validated again
-        self._save([coding])
+        found = self._db.codings("WHERE coding_id = ?", (coding_id,))
+        if not found:
+            raise CodingError(Errors.E414.format(coding_id=coding_id, folder=self.folder))
+        coding = Coding(**{**found[0].to_dict(), **changes})  # validated again
+        self.add(coding)
         return coding
 
     # -- reading ---------------------------------------------------------------------------------
     def all(self, coder: str | None = None, status: str | None = None) -> list[Coding]:
         """Codings (optionally of one coder and/or status), oldest first."""
-        self.load()
-        out = [c for c in self._codings.values()
-               if (coder is None or c.coder == coder) and (status is None or c.status == status)]
-        return sorted(out, key=lambda c: (c.created, c.coding_id))
+        conditions, params = [], []
+        for column, value in (("coder", coder), ("status", status)):
+            if value is not None:
+                conditions.append(f"{column} = ?")
+                params.append(value)
+        return self._db.codings(("WHERE " + " AND ".join(conditions)) if conditions else "", tuple(params))
+
+    def get(self, coding_id: str) -> Coding:
+        """One coding by id (E414 if there is none)."""
+        found = self._db.codings("WHERE coding_id = ?", (coding_id,))
+        if not found:
+            raise CodingError(Errors.E414.format(coding_id=coding_id, folder=self.folder))
+        return found[0]
 
     def frame(self, coder: str | None = None, status: str | None = None) -> pd.DataFrame:
         """``all(...)`` as a DataFrame; ``codes`` joined with '; '."""
@@ -352,46 +543,96 @@ class CodingStore:
                                               c.end_char, c.codes))
 
     def coders(self) -> list[str]:
-        """Coders with a file in the folder."""
-        return sorted(unquote(p.stem) for p in self._coder_files())
+        """Everyone who made a coding (a reviewer is not a coder of what they reviewed)."""
+        return [row[0] for row in self._db.query("SELECT DISTINCT coder FROM codings ORDER BY coder")]
+
+    def fingerprint(self) -> str:
+        """A hash of every saved coding: it changes whenever any coding does (for caches of exports)."""
+        digest = hashlib.sha256()
+        for row in self._db.query(f"SELECT {', '.join(_COLUMNS)} FROM codings ORDER BY coding_id"):
+            digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
+        return digest.hexdigest()[:24]
 
     def __len__(self) -> int:
-        return len(self.all())
+        rows = self._db.query("SELECT COUNT(*) FROM codings")
+        return rows[0][0] if rows else 0
 
     def __repr__(self) -> str:
-        return f"CodingStore({str(self.folder)!r}, codings={len(self._codings)})"
+        return f"CodingStore({str(self.folder)!r}, codings={len(self)})"
+
+    # -- plain exports ---------------------------------------------------------------------------
+    def export_json(self, path: Path | str) -> Path:
+        """The codings as plain JSON (``{"version": 1, "codings": [...]}``): all in one file if ``path`` ends in
+        '.json', else one ``<coder>.json`` per coder in folder ``path``. Written atomically."""
+        path = Path(path)
+        codings = self.all()
+        if path.suffix == ".json":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            replace_atomic(path, _json_bytes(codings))
+            return path
+        path.mkdir(parents=True, exist_ok=True)
+        by_coder: dict[str, list[Coding]] = {}
+        for coding in codings:
+            by_coder.setdefault(coding.coder, []).append(coding)
+        for coder, group in by_coder.items():
+            replace_atomic(path / coder_file_name(coder), _json_bytes(group))
+        return path
+
+    def export_csv(self, path: Path | str) -> Path:
+        """The codings as a CSV file (FRAME_COLUMNS; formula-safe, see ``export.tables.write_table_csv``)."""
+        from ..export.tables import write_table_csv
+
+        return write_table_csv(self.frame(), path)
+
+    # -- merging ---------------------------------------------------------------------------------
+    @staticmethod
+    def read(path: Path | str) -> dict[str, Coding]:
+        """Every coding in ``path`` by coding_id, without changing anything there: a codings folder (its
+        database and any JSON coder files not yet moved into it), a database file or a JSON file."""
+        path = Path(path)
+        if path.is_dir():
+            found: dict[str, Coding] = {}
+            if (path / DB_NAME).is_file():
+                db = _Database(path / DB_NAME)
+                try:
+                    _union(found, db.codings())
+                finally:
+                    db.close()
+            for file in _legacy_files(path):
+                _union(found, read_json_codings(file).values())
+            return found
+        if path.is_file() and path.suffix == ".json":
+            return read_json_codings(path)
+        if path.is_file():
+            db = _Database(path)
+            try:
+                return _union({}, db.codings())
+            finally:
+                db.close()
+        raise CodingError(Errors.E416.format(path=path, detail="does not exist"))
 
     @staticmethod
     def merge(a: Path | str, b: Path | str, out: Path | str) -> dict[str, Any]:
-        """Merge two coders' stores (folders or single coder files) into ``out``; returns counts.
+        """Merge two stores (codings folders, database files or JSON coder files) into ``out``; returns counts.
 
         Union by coding_id; for a coding_id in both, the later ``updated`` wins. Nothing is dropped:
-        codings already in ``out`` are kept too. ``out`` is a single file if it ends in '.json'
-        (then every merged coding goes into it), otherwise a folder with one file per coder.
+        codings already in ``out`` are kept too. ``out`` is a single JSON file if it ends in '.json',
+        otherwise a codings folder (its database). ``a`` and ``b`` are not changed.
         """
-        sides = []
-        for path in (Path(a), Path(b)):
-            if path.is_dir():
-                files = [p for p in sorted(path.iterdir()) if _is_coder_file(p) and p.is_file()]
-            elif path.is_file():
-                files = [path]
-            else:
-                raise CodingError(Errors.E416.format(path=path, detail="does not exist"))
-            side: dict[str, Coding] = {}
-            for file in files:
-                _union(side, _read_file(file).values())
-            sides.append(side)
-        left, right = sides
+        left, right = CodingStore.read(a), CodingStore.read(b)
         both = set(left) & set(right)
         differ = {i for i in both if left[i].to_dict() != right[i].to_dict()}
         merged = _union(dict(left), right.values())
         out = Path(out)
         if out.suffix == ".json":
-            total = len(_write_merged(out, merged.values()))
+            everything = _union(read_json_codings(out), merged.values())
+            out.parent.mkdir(parents=True, exist_ok=True)
+            replace_atomic(out, _json_bytes(everything.values()))
+            total = len(everything)
         else:
-            store = CodingStore(out)
-            store._save(list(merged.values()))
-            total = len(store.all())
+            with CodingStore(out) as store:
+                store.add_many(_ordered(merged.values()))
+                total = len(store)
         return {"a": len(left), "b": len(right), "only_a": len(set(left) - set(right)),
                 "only_b": len(set(right) - set(left)), "both": len(both), "conflicts": len(differ),
                 "conflicts_won_by_b": sum(merged[i] is right[i] for i in differ),

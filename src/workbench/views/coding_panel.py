@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 
 from ..analysis.codebook import KINDS
-from ..coding.store import Coding, CodingError, codings_frame
+from ..coding.store import Coding, CodingError, check_span, codings_frame
 from ..errors import Errors, WorkbenchError
 from .html import escape, text_html
 
@@ -207,11 +207,7 @@ class CodingPanel:
     def select(self, start_char: int, end_char: int) -> CodingPanel:
         """Select document characters ``start_char:end_char`` (inside the segment; E410 if not)."""
         seg = self._segment()
-        start, end = _int_or_none(start_char), _int_or_none(end_char)
-        if start is None or end is None or not seg.start_char <= start < end <= seg.end_char:
-            raise CodingError(Errors.E410.format(start_char=start_char, end_char=end_char, seg_id=seg.seg_id,
-                                                 doc_id=seg.doc_id, seg_start=seg.start_char, seg_end=seg.end_char))
-        self.start_char, self.end_char = start, end
+        self.start_char, self.end_char = check_span(seg, start_char, end_char)  # E410 says which check failed
         self._changed()
         return self
 
