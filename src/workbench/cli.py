@@ -200,6 +200,22 @@ def cmd_export_codings(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_qdpx(args: argparse.Namespace) -> int:
+    from .coding import CodingStore
+    from .coding.qdpx_import import import_qdpx
+    from .corpus import load_corpus
+
+    config = _config_from(args)
+    corpus = load_corpus(args.corpus, unit=config.corpus.unit, max_turn_words=config.corpus.max_turn_words,
+                         max_file_mb=config.corpus.max_file_mb)
+    folder = Path(config.coding.folder) if config.coding.folder else Path(args.corpus) / ".workbench" / "codings"
+    with CodingStore(folder) as store:
+        report = import_qdpx(args.file, corpus, store)
+        print(report.summary())
+        print(f"The store {store.path} now holds {len(store)} codings by: {', '.join(store.coders())}.")
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from .verify import verify
 
@@ -317,6 +333,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", required=True,
                         help="a .json file (all codings), a .csv file, or a folder (one <coder>.json per coder)")
     export.set_defaults(func=cmd_export_codings)
+
+    qdpx = commands.add_parser("import-qdpx", help="codings made in NVivo, ATLAS.ti, MAXQDA or QualCoder "
+                                                    "(a REFI-QDA .qdpx) into the corpus's coding store")
+    qdpx.add_argument("file", help="the .qdpx project, e.g. exported after coding the workbench's project.qdpx")
+    qdpx.add_argument("--corpus", required=True, help="the corpus folder the project's texts come from")
+    qdpx.add_argument("--config", help="analysis config (TOML): [corpus] settings and [coding] folder")
+    qdpx.set_defaults(func=cmd_import_qdpx, unit=None, max_file_mb=None)
 
     check = commands.add_parser("verify", help="re-run a recorded analysis and compare every table")
     check.add_argument("dir", help="output folder of 'workbench analyse' (with manifest.json)")

@@ -44,6 +44,7 @@ Example ``analysis.toml`` (``profile = "fast"`` first line: presets for large co
     [export]
     workbook = true          # tables.xlsx too (the fast profile writes CSV files only)
     workbook_max_rows = 100000
+    machine_suggestions = true   # project.qdpx: barrier/enabler hits as codings by "workbench (machine suggestion)"
 
     [privacy]
     pseudonymise_report = true          # names in report.html become "Carer 1", "Participant 2", ...
@@ -141,6 +142,7 @@ class CodingConfig:
 class ExportConfig:
     workbook: bool = True              # tables.xlsx beside the CSV files (the fast profile leaves it out)
     workbook_max_rows: int = 100_000   # longer tables stay CSV only (named on the workbook's "about" sheet)
+    machine_suggestions: bool = True   # project.qdpx holds barrier/enabler hits as codings by a user of their own
 
 
 @dataclass

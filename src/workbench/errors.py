@@ -181,6 +181,12 @@ class Errors:
     E453 = ("[E453] Cannot write a REFI-QDA codebook: {detail}. A .qdc file needs at least one code; add codes "
             "to the codebook (see src/workbench/data/codebook.yml).")
     E454 = "[E454] Invalid REFI-QDA export setting: {detail}."
+    E455 = ("[E455] Cannot read the REFI-QDA project '{path}': {detail}. Export the project again from your QDA "
+            "program as a REFI-QDA project (.qdpx).")
+    E456 = ("[E456] Nothing was imported from '{path}': {n} coded selection(s) do not match the corpus "
+            "'{corpus}'. {listing} The offsets of an imported coding must match the corpus text exactly. "
+            "Import into the corpus the project was exported from (the same files, the same [corpus] "
+            "settings), and in the other program code the texts the workbench exported, unchanged.")
 
     # HTML report (E470-E479)
     E470 = ("[E470] Cannot write the report to '{path}': {detail}. Choose another path, e.g. "

@@ -319,18 +319,9 @@ class Workbench:
 
     def suggest_codings(self, kinds: tuple[str, ...] = ("barrier", "enabler"), coder: str = "workbench") -> int:
         """Put the detectors' hits in the review queue as pending suggestions; returns how many are new."""
-        from .coding import Coding
+        from .export.refi import codings_from_hits
 
-        suggestions = []
-        for kind in kinds:
-            for hit in self.barrier_hits(kind).itertuples(index=False):
-                by_rule = "cue" in hit.evidence or "structure" in hit.evidence
-                suggestions.append(Coding(
-                    doc_id=hit.doc_id, seg_id=hit.seg_id, start_char=int(hit.start_char),
-                    end_char=int(hit.end_char), codes=[hit.category], coder=coder,
-                    source="rule" if by_rule else "model", status="pending", score=float(hit.score),
-                    evidence=hit.evidence, text=hit.text))
-        return self.codings.suggest(suggestions)
+        return self.codings.suggest([c for kind in kinds for c in codings_from_hits(self.barrier_hits(kind), coder)])
 
     def codes_table(self) -> pd.DataFrame:
         """Accepted codings (human, and machine ones a person accepted), one row per code, with speaker."""
@@ -369,7 +360,8 @@ class Workbench:
 
     def export(self, out: Path, tables: dict[str, Path]) -> dict[str, Path]:
         """The tables as one XLSX workbook, the codebook as REFI-QDA ``.qdc``, and a REFI-QDA ``.qdpx``
-        project (texts, codebook, human and accepted machine codings) for NVivo, ATLAS.ti, MAXQDA, QualCoder.
+        project (texts, codebook, accepted codings and, unless switched off, machine suggestions) for NVivo,
+        ATLAS.ti, MAXQDA, QualCoder.
 
         Tables longer than ``[export] workbook_max_rows`` stay CSV only (the workbook's "about" sheet says so). A
         workbook or project made from the same inputs before is copied from the results cache."""
@@ -388,14 +380,23 @@ class Workbench:
             (out / "tables.xlsx").unlink(missing_ok=True)  # not an older run's workbook beside new tables
             self.skipped_["tables.xlsx"] = "[export] workbook = false (the CSV files hold every table)"
         write_qdc(self.codebook, written["codebook_qdc"])
+        # Machine suggestions ([export] machine_suggestions): the barrier and enabler hits and pending ones.
+        hits = [n for n in ("barriers", "enablers") if n in tables] if cfg.machine_suggestions else []
         key = {"corpus": self.corpus.file_hashes(), "name": self.corpus_path.resolve().name,
                "codebook": file_hash(self.config.coding.codebook_file),
-               "codings": self.codings.load().fingerprint()}
+               "codings": self.codings.load().fingerprint(), "hits": {n: file_hash(tables[n]) for n in hits},
+               "suggestions": cfg.machine_suggestions}
+
+        def write_project(dest: Path) -> Path:
+            from .export.refi import codings_from_hits
+
+            codings = self.codings.all() if cfg.machine_suggestions else self.codings.all(status="accepted")
+            suggested = [c for n in hits for c in codings_from_hits(self.barrier_hits(n[:-1]))]
+            return write_qdpx(self.corpus, self.codebook, codings, dest, suggestions=suggested,
+                              project_name=self.corpus_path.resolve().name, author="workbench")
+
         try:
-            written["project_qdpx"] = self._reused_file(
-                "project", key, out / "project.qdpx",
-                lambda dest: write_qdpx(self.corpus, self.codebook, self.codings.load(), dest,
-                                        project_name=self.corpus_path.resolve().name, author="workbench"))
+            written["project_qdpx"] = self._reused_file("project", key, out / "project.qdpx", write_project)
         except WorkbenchError as err:  # codings that no longer fit an edited document: say so, go on
             self.skipped_["project.qdpx"] = str(err)
         return written

@@ -2,7 +2,7 @@
 every PlainTextSelection checked against the text file it points into."""
 from __future__ import annotations
 
-import re
+import stat
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
@@ -15,17 +15,9 @@ from workbench.coding import CodingStore
 from workbench.coding.store import Coding
 from workbench.corpus import load_corpus
 from workbench.export import ExportError, codebook_xml, write_qdc, write_qdpx
-from workbench.export.refi import UNCATEGORISED, guid
+from workbench.export.refi import CORPUS_PATH_LABEL, MACHINE_USER, UNCATEGORISED, guid, source_names
 
-P = "{urn:QDA-XML:project:1.0}"
-C = "{urn:QDA-XML:codebook:1.0}"
-GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-RGB_RE = re.compile(r"^#([0-9A-Fa-f]{6}|[0-9A-Fa-f]{3})$")
-DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
-# Child order of ProjectType in the REFI-QDA Project.xsd (all optional).
-PROJECT_ORDER = ["Users", "CodeBook", "Variables", "Cases", "Sources", "Notes", "Links", "Sets", "Graphs",
-                 "Description", "NoteRef"]
-GUID_ATTRS = ("guid", "targetGUID", "creatingUser", "creatingUserGUID", "modifyingUser")
+from qda_checks import C, GUID as GUID_RE, P, RGB as RGB_RE, QualCoderStyleImport, check_schema
 
 # Rose's line has a non-BMP character (U+1D11E) and an emoji before the span coded below.
 EMOJI = "Rose: 𝄞 I think 🙂 the agenda was written before we arrived.\r\n\r\nDev: Fair 🙂 point.\r\n"
@@ -73,39 +65,25 @@ def _open(path: Path) -> tuple[ET.Element, dict[str, bytes]]:
 
 
 def _check_project(path: Path, corpus, expected: dict[str, str] | None = None) -> ET.Element:
-    """Every structural rule the brief asks for; ``expected``: selection guid -> coded text."""
+    """The schema's rules, the references between elements, and every selection against its text file;
+    ``expected``: selection guid -> coded text (the quote of the table the coding came from)."""
     root, members = _open(path)
-    assert root.tag == P + "Project" and root.get("name")
-    # every element is in the project namespace
-    assert all(el.tag.startswith(P) for el in root.iter())
-    order = [PROJECT_ORDER.index(child.tag[len(P):]) for child in root]
-    assert order == sorted(order) and len(order) == len(set(order))
-    # GUIDs: valid everywhere, unique where they identify something
-    ids = []
-    for el in root.iter():
-        for attr in GUID_ATTRS:
-            if el.get(attr) is not None:
-                assert GUID_RE.match(el.get(attr)), (el.tag, attr, el.get(attr))
-        if el.get("guid") is not None:
-            ids.append(el.get("guid"))
+    check_schema(root)
+    # GUIDs are unique where they identify something, and references point at something
+    ids = [el.get("guid") for el in root.iter() if el.get("guid") is not None]
     assert len(ids) == len(set(ids))
-    for el in root.iter():
-        for attr in ("creationDateTime", "modifiedDateTime"):
-            if el.get(attr) is not None:
-                assert DATETIME_RE.match(el.get(attr)), el.get(attr)
     users = {u.get("guid") for u in root.iter(P + "User")}
     assert root.get("creatingUserGUID") in users
-    codes = {}
-    for code in root.iter(P + "Code"):
-        assert code.get("name") and code.get("isCodable") in ("true", "false")
-        assert code.get("color") is None or RGB_RE.match(code.get("color"))
-        kids = [k.tag[len(P):] for k in code]
-        assert kids == sorted(kids, key=["Description", "NoteRef", "Code"].index)
-        codes[code.get("guid")] = code
-    texts = {}
+    codes = {code.get("guid"): code for code in root.iter(P + "Code")}
+    names = source_names(corpus)
     sources = list(root.iter(P + "TextSource"))
-    assert sorted(s.get("name") for s in sources) == sorted(d.doc_id for d in corpus.documents)
+    assert [s.get("name") for s in sources] == [names[d.doc_id] for d in corpus.documents]
+    assert len({s.get("name").casefold() for s in sources}) == len(sources)
     for source in sources:
+        name = source.get("name")
+        assert "/" not in name and "\\" not in name
+        doc_id = source.find(P + "Description").text.splitlines()[0][len(CORPUS_PATH_LABEL):]
+        assert names[doc_id] == name
         target = source.get("plainTextPath")
         assert target.startswith("internal://")
         member = "sources/" + target[len("internal://"):]
@@ -113,28 +91,22 @@ def _check_project(path: Path, corpus, expected: dict[str, str] | None = None) -
         raw = members[member]
         assert not raw.startswith(b"\xef\xbb\xbf") and b"\r" not in raw
         text = raw.decode("utf-8")
-        assert text == corpus.document(source.get("name")).text
-        texts[source.get("guid")] = text
-        kids = [k.tag[len(P):] for k in source]
-        allowed = ["Description", "PlainTextContent", "PlainTextSelection", "Coding", "NoteRef", "VariableValue"]
-        assert kids == sorted(kids, key=allowed.index)
+        assert text == corpus.document(doc_id).text
         for sel in source.iter(P + "PlainTextSelection"):
             start, end = int(sel.get("startPosition")), int(sel.get("endPosition"))
             assert 0 <= start < end <= len(text)
             assert sel.get("creatingUser") in users
-            kids = [k.tag[len(P):] for k in sel]
-            assert kids and kids == sorted(kids, key=["Description", "Coding", "NoteRef"].index)
-            assert "Coding" in kids
+            assert [k.tag for k in sel].count(P + "Coding") >= 1
             for coding in sel.iter(P + "Coding"):
-                refs = list(coding)
-                assert [r.tag for r in refs] == [P + "CodeRef"]
-                target_code = codes[refs[0].get("targetGUID")]  # KeyError: points at no Code
+                target_code = codes[coding.find(P + "CodeRef").get("targetGUID")]  # KeyError: points at no Code
                 assert target_code.get("isCodable") == "true"
                 assert coding.get("creatingUser") in users
-            if expected is not None:
+            if expected is not None and sel.get("guid") in expected:
                 assert text[start:end] == expected[sel.get("guid")]
     if expected is not None:
-        assert {s.get("guid") for s in root.iter(P + "PlainTextSelection")} == set(expected)
+        human = {s.get("guid") for s in root.iter(P + "PlainTextSelection")
+                 if s.get("creatingUser") != guid("user", MACHINE_USER)}
+        assert human == set(expected)
     return root
 
 
@@ -179,20 +151,24 @@ def test_offsets_hold_with_emoji_crlf_bom_and_non_bmp(small, tmp_path):
     assert text[start:].startswith("Fair 🙂") and len(text[:start].encode("utf-16-le")) // 2 > start
 
 
-def test_only_accepted_codings_are_exported(small, tmp_path):
+def _machine(corpus, seg, code: str, score: float = 0.75, evidence: str = "cue: 'paid'", **kw) -> Coding:
+    start, end = kw.pop("start_char", seg.start_char), kw.pop("end_char", seg.end_char)
+    return Coding(doc_id=seg.doc_id, seg_id=seg.seg_id, start_char=start, end_char=end, codes=[code],
+                  coder="workbench", source=kw.pop("source", "rule"), status="pending", score=score,
+                  evidence=evidence, text=corpus.document(seg.doc_id).text[start:end], **kw)
+
+
+def test_people_keep_their_codings_and_suggestions_have_their_own_user(small, tmp_path):
     corpus, store = small
     segs = corpus.segments
     human = store.code_span(corpus, segs[0].seg_id, "trust", coder="Rose")
-    machine = [Coding(doc_id=s.doc_id, seg_id=s.seg_id, start_char=s.start_char, end_char=s.end_char,
-                      codes=[code], coder="workbench", source="rule", score=0.75, evidence="cue: 'paid'",
-                      text=corpus.document(s.doc_id).text[s.start_char:s.end_char])
-               for s, code in zip(segs[:4], ["power and hierarchy", "trust", "jargon and accessibility",
-                                             "building trust"])]
+    machine = [_machine(corpus, s, code) for s, code in zip(segs[:4], ["power and hierarchy", "trust",
+                                                                      "jargon and accessibility", "building trust"])]
     assert store.suggest(machine) == 4
     accepted = store.review(machine[0].coding_id, "Amara", "accept")
     store.review(machine[1].coding_id, "Amara", "reject")
     corrected = store.review(machine[2].coding_id, "Amara", "correct", codes=["recognition and payment"])
-    # machine[3] stays pending
+    # machine[3] stays pending: it goes in as a suggestion; the rejected one does not
     path = write_qdpx(corpus, Codebook.default(), store, tmp_path / "p.qdpx", project_name="P", author="Lead")
     expected = {guid("selection", x.coding_id): x.text for x in (human, accepted, corrected)}
     root = _check_project(path, corpus, expected)
@@ -201,7 +177,123 @@ def test_only_accepted_codings_are_exported(small, tmp_path):
     note = selections[guid("selection", accepted.coding_id)].find(P + "Description").text
     assert "workbench" in note and "accepted by Amara" in note and "0.75" in note
     assert selections[guid("selection", human.coding_id)].find(P + "Description") is None
-    assert {u.get("name") for u in root.iter(P + "User")} == {"Lead", "Rose", "workbench", "Amara"}
+    assert selections[guid("selection", human.coding_id)].get("creatingUser") == guid("user", "Rose")
+    assert selections[guid("selection", accepted.coding_id)].get("creatingUser") == guid("user", "workbench")
+    # Amara made or accepted most codings: she comes first (QualCoder's active coder), the rest sorted
+    assert [u.get("name") for u in root.iter(P + "User")] == ["Amara", "Lead", "Rose", "workbench", MACHINE_USER]
+    suggested = [s for s in selections.values() if s.get("creatingUser") == guid("user", MACHINE_USER)]
+    assert len(suggested) == 1
+    seg = segs[3]
+    assert (int(suggested[0].get("startPosition")), int(suggested[0].get("endPosition"))) == \
+        (seg.start_char, seg.end_char)
+    assert _code_names(root, suggested[0]) == ["building trust"]
+    description = suggested[0].find(P + "Description").text
+    assert "not reviewed" in description and "building trust (enabler): rule, score 0.75" in description
+    assert "evidence: cue: 'paid'" in description
+
+
+def test_suggestions_merge_by_span_and_skip_what_a_person_decided(small, tmp_path):
+    corpus, store = small
+    segs = corpus.segments
+    decided = _machine(corpus, segs[1], "trust")
+    store.suggest([decided])
+    store.review(decided.coding_id, "Rose", "reject")
+    hits = [_machine(corpus, segs[0], "power and hierarchy", 0.6, "structure: list under 'Barriers'"),
+            _machine(corpus, segs[0], "power and hierarchy", 0.9, "meaning 0.9", source="model"),
+            _machine(corpus, segs[0], "building trust", 0.55, "cue: 'we listened'"),
+            _machine(corpus, segs[1], "trust"),  # rejected by Rose: not suggested again
+            _machine(corpus, segs[2], "trust", start_char=segs[2].start_char + 2)]
+    stale = Coding(**{**_machine(corpus, segs[3], "trust").to_dict(), "text": "not what the document says"})
+    store.add(stale)
+    path = write_qdpx(corpus, Codebook.default(), store, tmp_path / "p.qdpx", project_name="P", author="Lead",
+                      suggestions=hits)
+    root = _check_project(path, corpus, {})
+    suggested = {(int(s.get("startPosition")), int(s.get("endPosition"))): s
+                 for s in root.iter(P + "PlainTextSelection")}
+    assert sorted(suggested) == [(segs[0].start_char, segs[0].end_char),
+                                 (segs[2].start_char + 2, segs[2].end_char)]
+    both = suggested[(segs[0].start_char, segs[0].end_char)]
+    assert _code_names(root, both) == ["power and hierarchy", "building trust"]
+    text = both.find(P + "Description").text
+    assert "power and hierarchy (barrier): rule, score 0.9; evidence: structure: list under 'Barriers' | " \
+           "meaning 0.9" in text
+    assert [u.get("name") for u in root.iter(P + "User")] == ["Lead", MACHINE_USER]  # no person coded yet
+    # without suggestions (accepted codings only): no machine user, no suggested selection
+    path = write_qdpx(corpus, Codebook.default(), store.all(status="accepted"), tmp_path / "q.qdpx",
+                      project_name="P", author="Lead")
+    root = _check_project(path, corpus, {})
+    assert list(root.iter(P + "PlainTextSelection")) == [] and MACHINE_USER not in {
+        u.get("name") for u in root.iter(P + "User")}
+
+
+def test_source_names_are_unique_file_names(tmp_path):
+    for rel in ("blogs/a.md", "notes/A.md", "b.txt", "deep/er/b.txt", "odd name.txt", "x/blogs - a.md"):
+        (tmp_path / "c" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "c" / rel).write_text("Some words here.\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path / "c")
+    names = source_names(corpus)
+    assert len({n.casefold() for n in names.values()}) == len(names) == 6
+    assert all("/" not in n and "\\" not in n for n in names.values())
+    assert names["odd name.txt"] == "odd name.txt"
+    assert names["blogs/a.md"] == "blogs - a.md" and names["notes/A.md"] == "notes - A.md"
+    assert names["x/blogs - a.md"] == "blogs - a (2).md"  # its own name was taken
+    assert names["b.txt"] == "b.txt" and names["deep/er/b.txt"] == "deep - er - b.txt"
+    path = write_qdpx(corpus, None, [], tmp_path / "p.qdpx", project_name="P", author="Lead")
+    _check_project(path, corpus, {})
+
+
+def test_file_modes_match_other_outputs(small, tmp_path):
+    corpus, store = small
+    store.code_span(corpus, corpus.segments[0].seg_id, "trust", coder="Rose")
+    qdpx = write_qdpx(corpus, Codebook.default(), store, tmp_path / "p.qdpx", project_name="P", author="Lead")
+    qdc = write_qdc(Codebook.default(), tmp_path / "c.qdc")
+    other = tmp_path / "other.txt"
+    other.write_text("x")
+    for path in (qdpx, qdc):
+        assert stat.S_IMODE(path.stat().st_mode) == stat.S_IMODE(other.stat().st_mode)
+
+
+def test_a_qualcoder_style_import_takes_everything(small, tmp_path):
+    corpus, store = small
+    segs = corpus.segments
+    rose = store.code_span(corpus, segs[0].seg_id, ["trust", "made up"], coder="Rose", memo="why")
+    dev = store.code_span(corpus, segs[0].seg_id, ["trust"], coder="Dev")  # same span and code, other coder
+    store.suggest([_machine(corpus, segs[1], "power and hierarchy")])
+    hits = [_machine(corpus, segs[0], "trust"), _machine(corpus, segs[2], "jargon and accessibility")]
+    path = write_qdpx(corpus, Codebook.default(), store, tmp_path / "p.qdpx", project_name="P", author="workbench",
+                      suggestions=hits)
+    imported = QualCoderStyleImport(tmp_path / "qualcoder").run(path)
+    assert imported.errors == []
+    assert imported.coder_name in ("Rose", "Dev")  # a person, not "workbench"
+    rows = imported.codings()
+    names = source_names(corpus)
+    mine = sorted((r["source"], r["code"], r["pos0"], r["pos1"], r["owner"]) for r in rows
+                  if r["owner"] != MACHINE_USER)
+    assert mine == sorted([(names[c.doc_id], code, c.start_char, c.end_char, c.coder)
+                           for c in (rose, dev) for code in c.codes])
+    machine = sorted((r["code"], r["pos0"]) for r in rows if r["owner"] == MACHINE_USER)
+    assert machine == sorted([("power and hierarchy", segs[1].start_char), ("trust", segs[0].start_char),
+                              ("jargon and accessibility", segs[2].start_char)])
+    for row in rows:  # QualCoder's selected text is exactly the coded text
+        doc_id = next(d for d, n in names.items() if n == row["source"])
+        assert row["seltext"] == corpus.document(doc_id).text[row["pos0"]:row["pos1"]]
+    assert sorted(p.name for p in (tmp_path / "qualcoder" / "documents").iterdir()) == \
+        sorted(f"{n}.txt" for n in names.values())
+
+
+def test_the_old_names_with_folders_fail_in_the_qualcoder_style_import(small, tmp_path):
+    """The double catches what went wrong before: a source name with '/' cannot be copied."""
+    corpus, store = small
+    path = write_qdpx(corpus, None, [], tmp_path / "p.qdpx", project_name="P", author="Lead")
+    with zipfile.ZipFile(path) as archive:
+        members = {n: archive.read(n) for n in archive.namelist()}
+    members["project.qde"] = members["project.qde"].replace(b'name="emoji.txt"', b'name="folder/emoji.txt"')
+    broken = tmp_path / "broken.qdpx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    errors = QualCoderStyleImport(tmp_path / "qc").run(broken).errors
+    assert len(errors) == 1 and errors[0].startswith("Cannot copy TextSource file")
 
 
 def test_unknown_codes_go_under_uncategorised(small, tmp_path):
@@ -297,7 +389,7 @@ def test_qdc_codebook_hierarchy(tmp_path):
     raw = path.read_bytes()
     assert raw.startswith(b'<?xml version="1.0" encoding="utf-8"?>') and raw == codebook_xml(codebook).encode()
     root = ET.fromstring(raw)
-    assert root.tag == C + "CodeBook" and all(el.tag.startswith(C) for el in root.iter())
+    check_schema(root, codebook=True)
     assert [child.tag for child in root] == [C + "Codes"]
     parents = {child: parent for parent in root.iter() for child in parent}
     seen = {}

@@ -11,14 +11,27 @@ Design decisions:
 - **Offsets**: ``startPosition``/``endPosition`` are the coding's ``start_char``/``end_char``: zero-based,
   end exclusive, counted in Unicode code points of the plain text file, which holds the document's
   normalised text (LF line ends, NFC) as UTF-8 *without* a BOM. So
-  ``file_text[startPosition:endPosition]`` is the coded text, emoji and other non-BMP characters included.
+  ``file_text[startPosition:endPosition]`` is the coded text, emoji and other non-BMP characters included
+  (a program counting UTF-16 units would shift every selection after an emoji by one).
 - **GUIDs** are uuid5 of a fixed namespace and a stable key - ``code/<name>``, ``user/<name>``,
-  ``source/<doc_id>``, ``selection/<coding_id>``, ``coding/<coding_id>/<code>`` - so the same code keeps
-  its GUID in a ``.qdc`` and a ``.qdpx``, and exporting the same project twice gives identical bytes
-  (zip entries have fixed times and attributes; no "now" is written anywhere).
+  ``source/<doc_id>``, ``selection/<coding_id>``, ``coding/<coding_id>/<code>``, and for machine
+  suggestions ``suggestion/<doc_id>/<start>/<end>`` - so the same code keeps its GUID in a ``.qdc`` and a
+  ``.qdpx``, and exporting the same project twice gives identical bytes (zip entries have fixed times and
+  attributes; no "now" is written anywhere).
+- **Sources** are named by their file name, without folders ("carers-at-the-table.md", not
+  "blogs/carers-at-the-table.md": programs such as QualCoder copy each source to a file of that name),
+  made unique ("a.md" in two folders become "blogs - a.md" and "notes - a.md") and safe on Windows; the
+  corpus path (the workbench's doc_id) is the first line of the source's ``<Description>``.
 - **Which codings**: those with status "accepted" - a person's codings, and machine suggestions a
-  person accepted or corrected. Pending and rejected suggestions are never exported. A machine coding's
+  person accepted or corrected - keep their coder as the selection's creating user. A machine coding's
   ``<Description>`` says who suggested and who accepted it, after its memo.
+- **Machine suggestions** (barrier and enabler hits, and pending suggestions in the coding store) are
+  exported too, unless switched off (``[export] machine_suggestions = false``): as codings by a user of
+  their own, "workbench (machine suggestion)", one selection per span with one coding per suggested code,
+  score and evidence in the selection's ``<Description>``. A span and code a person has already accepted
+  or rejected is not suggested again. Pending suggestions that no longer fit the text are left out.
+- **Users**: the first user is a person: the one with the most exported codings (made or accepted), or
+  the author when no person has coded yet. QualCoder makes the first user the active coder.
 - **Codes not in the codebook** are not dropped: each becomes a codable code under a non-codable
   group "Uncategorised (not in codebook)", so the importing program shows them and they can be moved.
 - Every code of the codebook is codable (workbench codes can be used at any level); the hierarchy
@@ -31,9 +44,10 @@ import re
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
+from collections import Counter
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .. import __version__
@@ -45,12 +59,15 @@ CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
 ORIGIN = f"workbench {__version__}"
 GUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "workbench:refi-qda:1.0")
 UNCATEGORISED = "Uncategorised (not in codebook)"
+MACHINE_USER = "workbench (machine suggestion)"
+CORPUS_PATH_LABEL = "Corpus path: "  # first line of a source's Description; import-qdpx reads it back
 KIND_COLORS = {"barrier": "#C0392B", "enabler": "#1E8449", "principle": "#2471A3", "benefit": "#B9770E",
                "other": "#7F8C8D"}
 UNKNOWN_COLOR = "#7F8C8D"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold: fixed, so exports are byte-identical
 _ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _SPACE = re.compile(r"\s+")
+_BAD_NAME_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f]')  # not allowed in a file name on Windows
 
 
 def guid(*key: str) -> str:
@@ -142,28 +159,68 @@ def write_qdc(codebook, path: str | Path) -> Path:
 
 # -- project ---------------------------------------------------------------------------------------
 
-def _exported(codings) -> list:
-    """Accepted codings (a CodingStore, or Codings) - never pending or rejected ones."""
+def source_names(corpus) -> dict[str, str]:
+    """doc_id -> the name of its TextSource: the file name without folders, unique (case-insensitively),
+    with characters Windows forbids in file names replaced by '_'."""
+    def clean(name: str) -> str:
+        return _BAD_NAME_CHARS.sub("_", name).strip(" .") or "document"
+
+    doc_ids = [doc.doc_id for doc in corpus.documents]
+    base = {d: clean(PurePosixPath(d).name) for d in doc_ids}
+    counts = Counter(name.casefold() for name in base.values())
+    names: dict[str, str] = {}
+    seen: set[str] = set()
+    for doc_id in doc_ids:
+        name = base[doc_id] if counts[base[doc_id].casefold()] == 1 else clean(" - ".join(PurePosixPath(doc_id).parts))
+        candidate, i = name, 2
+        while candidate.casefold() in seen:
+            stem, dot, suffix = name.rpartition(".")
+            candidate = f"{stem} ({i}).{suffix}" if dot and stem else f"{name} ({i})"
+            i += 1
+        seen.add(candidate.casefold())
+        names[doc_id] = candidate
+    return names
+
+
+def _all_codings(codings) -> list:
+    """Every coding (a CodingStore, or Codings), whatever its status."""
     if codings is None:
         return []
-    items = codings.all() if hasattr(codings, "all") and callable(codings.all) else list(codings)
-    return [c for c in items if c.status == "accepted"]
+    return list(codings.all()) if hasattr(codings, "all") and callable(codings.all) else list(codings)
+
+
+def _exported(codings) -> list:
+    """Accepted codings (a CodingStore, or Codings) - never pending or rejected ones."""
+    return [c for c in _all_codings(codings) if c.status == "accepted"]
+
+
+def codings_from_hits(hits, coder: str = "workbench") -> list:
+    """Barrier or enabler hits (a DataFrame with BARRIER_COLUMNS) as pending machine Codings: source "rule"
+    when a cue or the list structure fired, else "model"."""
+    from ..coding import Coding
+
+    return [Coding(doc_id=hit.doc_id, seg_id=hit.seg_id, start_char=int(hit.start_char), end_char=int(hit.end_char),
+                   codes=[hit.category], coder=coder, source="rule" if "cue" in hit.evidence or "structure"
+                   in hit.evidence else "model", status="pending", score=float(hit.score), evidence=hit.evidence,
+                   text=hit.text)
+            for hit in hits.itertuples(index=False)]
+
+
+def _fits(corpus, coding) -> str | None:
+    """Why ``coding`` no longer fits the corpus, or None."""
+    try:
+        text = corpus.document(coding.doc_id).text
+    except CorpusError:
+        return f"document '{coding.doc_id}' is not in the corpus"
+    if not 0 <= coding.start_char < coding.end_char <= len(text):
+        return f"span {coding.start_char}-{coding.end_char} is outside '{coding.doc_id}' ({len(text)} characters)"
+    if coding.text and text[coding.start_char:coding.end_char] != coding.text:
+        return f"the text of '{coding.doc_id}' at {coding.start_char}-{coding.end_char} changed since it was coded"
+    return None
 
 
 def _check_fit(corpus, codings: list) -> None:
-    bad: list[tuple[str, str]] = []
-    for coding in codings:
-        try:
-            text = corpus.document(coding.doc_id).text
-        except CorpusError:
-            bad.append((coding.coding_id, f"document '{coding.doc_id}' is not in the corpus"))
-            continue
-        if not 0 <= coding.start_char < coding.end_char <= len(text):
-            bad.append((coding.coding_id, f"span {coding.start_char}-{coding.end_char} is outside "
-                                          f"'{coding.doc_id}' ({len(text)} characters)"))
-        elif coding.text and text[coding.start_char:coding.end_char] != coding.text:
-            bad.append((coding.coding_id, f"the text of '{coding.doc_id}' at {coding.start_char}-"
-                                          f"{coding.end_char} changed since it was coded"))
+    bad = [(coding.coding_id, why) for coding in codings if (why := _fits(corpus, coding))]
     if bad:
         ids = ", ".join(i for i, _ in bad[:5]) + (", ..." if len(bad) > 5 else "")
         raise ExportError(Errors.E452.format(n=len(bad), ids=ids, detail=bad[0][1]))
@@ -188,26 +245,81 @@ def _selection_description(coding) -> str:
     return "\n\n".join(parts)
 
 
+def _machine_selections(corpus, all_codings: list, suggestions) -> dict[str, list[tuple[int, int, dict]]]:
+    """doc_id -> [(start, end, {code: (score, evidence, source)})]: machine suggestions (pending ones in
+    the store and ``suggestions``) that fit the corpus, merged by span and code (highest score, every
+    distinct evidence), without a span and code a person already accepted or rejected."""
+    decided = {(c.doc_id, c.start_char, c.end_char, code) for c in all_codings
+               if c.source != "human" and c.status in ("accepted", "rejected") for code in c.codes}
+    pending = [c for c in all_codings if c.source != "human" and c.status == "pending"]
+    spans: dict[tuple[str, int, int], dict[str, tuple[float | None, list[str], str]]] = {}
+    for coding in [*pending, *(suggestions or [])]:
+        if _fits(corpus, coding):
+            continue
+        for code in coding.codes:
+            if (coding.doc_id, coding.start_char, coding.end_char, code) in decided:
+                continue
+            codes = spans.setdefault((coding.doc_id, coding.start_char, coding.end_char), {})
+            score, evidence, source = codes.get(code, (None, [], coding.source))
+            if coding.score is not None and (score is None or coding.score > score):
+                score = coding.score
+            if coding.evidence and coding.evidence not in evidence:
+                evidence = [*evidence, coding.evidence]
+            codes[code] = (score, evidence, source)
+    out: dict[str, list[tuple[int, int, dict]]] = {}
+    for (doc_id, start, end), codes in sorted(spans.items()):
+        out.setdefault(doc_id, []).append((start, end, codes))
+    return out
+
+
+def _suggestion_description(codes: dict, codebook) -> str:
+    lines = ["Machine suggestion by the workbench, not reviewed by a person."]
+    for code, (score, evidence, source) in codes.items():
+        kind = codebook.get(code).kind if codebook is not None and code in codebook else ""
+        line = f"{code}" + (f" ({kind})" if kind else "") + f": {source}"
+        if score is not None:
+            line += f", score {score:.3g}"
+        if evidence:
+            line += f"; evidence: {' | '.join(evidence)}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _users(author: str, exported: list, machine: bool) -> list[str]:
+    """User names, a person first: the one with the most codings made or accepted (the author if none)."""
+    people: Counter = Counter()
+    for coding in exported:
+        if coding.source == "human":
+            people[coding.coder] += 1
+        if coding.reviewed_by:
+            people[coding.reviewed_by] += 1
+    first = min(people, key=lambda name: (-people[name], name)) if people else author
+    names = {author, *(c.coder for c in exported), *(c.reviewed_by for c in exported if c.reviewed_by)}
+    if machine:
+        names.add(MACHINE_USER)
+    return [first, *sorted(names - {first})]
+
+
 def project_xml(corpus, codebook, codings, *, project_name: str, author: str,
-                created: str | datetime | None = None) -> tuple[str, dict[str, str]]:
+                created: str | datetime | None = None, suggestions=None) -> tuple[str, dict[str, str]]:
     """The ``project.qde`` XML and the plain text files (zip member name -> text) of a ``.qdpx``.
 
+    ``codings``: a CodingStore or Codings (accepted ones are exported with their coders; pending machine
+    ones as suggestions); ``suggestions``: more machine suggestions (Codings, e.g. ``codings_from_hits``)
+    or None. Pass ``suggestions=None`` and accepted codings only to leave suggestions out.
     ``created``: the project's creationDateTime; by default the latest change among the exported
     codings (none if there are no codings), so the same project always gives the same XML.
     """
     for label, value in (("project_name", project_name), ("author", author)):
         if not isinstance(value, str) or not value.strip():
             raise ExportError(Errors.E454.format(detail=f"{label} must be non-empty text, got {value!r}"))
-    exported = _exported(codings)
+    everything = _all_codings(codings)
+    exported = [c for c in everything if c.status == "accepted"]
     _check_fit(corpus, exported)
     order = {doc.doc_id: i for i, doc in enumerate(corpus.documents)}
     exported.sort(key=lambda c: (order[c.doc_id], c.start_char, c.end_char, c.coding_id))
+    machine = _machine_selections(corpus, everything, suggestions)
 
-    users = {author: None}
-    for coding in exported:
-        users.setdefault(coding.coder, None)
-        if coding.reviewed_by:
-            users.setdefault(coding.reviewed_by, None)
     if created is None and exported:
         created = max(c.updated or c.created for c in exported)
     root = ET.Element("Project", {"xmlns": PROJECT_NS, "name": _xml_text(project_name), "origin": ORIGIN,
@@ -216,10 +328,11 @@ def project_xml(corpus, codebook, codings, *, project_name: str, author: str,
         root.set("creationDateTime", _xsd_datetime(created))
 
     users_el = _sub(root, "Users")
-    for name in [author, *sorted(set(users) - {author})]:
+    for name in _users(author, exported, bool(machine)):
         _sub(users_el, "User", guid=guid("user", name), name=name)
 
     used = {code for coding in exported for code in coding.codes}
+    used |= {code for spans in machine.values() for _, _, codes in spans for code in codes}
     codebook_el = ET.Element("CodeBook")
     if _codes(codebook_el, codebook, used):
         root.append(codebook_el)
@@ -227,15 +340,19 @@ def project_xml(corpus, codebook, codings, *, project_name: str, author: str,
     by_doc: dict[str, list] = {}
     for coding in exported:
         by_doc.setdefault(coding.doc_id, []).append(coding)
+    names = source_names(corpus)
     files: dict[str, str] = {}
     if corpus.documents:
         sources = _sub(root, "Sources")
         for doc in corpus.documents:
             source_guid = guid("source", doc.doc_id)
             files[f"sources/{source_guid}.txt"] = doc.text
-            source = _sub(sources, "TextSource", guid=source_guid, name=doc.doc_id,
+            source = _sub(sources, "TextSource", guid=source_guid, name=names[doc.doc_id],
                           plainTextPath=f"internal://{source_guid}.txt")
-            _description(source, doc.title if doc.title and doc.title != doc.doc_id else "")
+            about = CORPUS_PATH_LABEL + doc.doc_id
+            if doc.title and doc.title != doc.doc_id:
+                about += f"\nTitle: {doc.title}"
+            _description(source, about)
             for coding in by_doc.get(doc.doc_id, []):
                 user = guid("user", coding.coder)
                 selection = _sub(source, "PlainTextSelection", guid=guid("selection", coding.coding_id),
@@ -246,6 +363,17 @@ def project_xml(corpus, codebook, codings, *, project_name: str, author: str,
                 for code in coding.codes:
                     element = _sub(selection, "Coding", guid=guid("coding", coding.coding_id, code),
                                    creatingUser=user, creationDateTime=_xsd_datetime(coding.updated))
+                    _sub(element, "CodeRef", targetGUID=guid("code", code))
+            machine_user = guid("user", MACHINE_USER)
+            for start, end, codes in machine.get(doc.doc_id, []):
+                key = (doc.doc_id, str(start), str(end))
+                selection = _sub(source, "PlainTextSelection", guid=guid("suggestion", *key),
+                                 name=_selection_name(doc.text[start:end]), startPosition=start, endPosition=end,
+                                 creatingUser=machine_user)
+                _description(selection, _suggestion_description(codes, codebook))
+                for code in codes:
+                    element = _sub(selection, "Coding", guid=guid("suggestion-coding", *key, code),
+                                   creatingUser=machine_user)
                     _sub(element, "CodeRef", targetGUID=guid("code", code))
     return _to_string(root), files
 
@@ -263,15 +391,16 @@ def _zip_bytes(members: dict[str, bytes]) -> bytes:
 
 
 def write_qdpx(corpus, codebook, codings, path: str | Path, *, project_name: str, author: str,
-               created: str | datetime | None = None) -> Path:
-    """Write a REFI-QDA project (``.qdpx``): every document of ``corpus`` with its accepted codings.
+               created: str | datetime | None = None, suggestions=None) -> Path:
+    """Write a REFI-QDA project (``.qdpx``): every document of ``corpus`` with its accepted codings, and
+    machine suggestions (pending ones in ``codings`` and ``suggestions``) by "workbench (machine suggestion)".
 
     ``codebook``: a Codebook (or None); ``codings``: a CodingStore or an iterable of Codings;
-    ``author``: the user credited with creating the project. Raises E452 if a coding no longer fits
-    its document. Written atomically; the same inputs give the same bytes.
+    ``author``: the user credited with creating the project. Raises E452 if an accepted coding no longer
+    fits its document. Written atomically; the same inputs give the same bytes.
     """
     xml, files = project_xml(corpus, codebook, codings, project_name=project_name, author=author,
-                             created=created)
+                             created=created, suggestions=suggestions)
     members = {"project.qde": xml.encode("utf-8")}
     members.update((name, files[name].encode("utf-8")) for name in sorted(files))
     return _write(Path(path), _zip_bytes(members))
