@@ -7,11 +7,13 @@ Corpus text is data, never a formula. In XLSX every text cell is stored as a str
 - **The escape**: a text cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
   gets one leading apostrophe (``=SUM(A1)`` is written ``'=SUM(A1)``), as OWASP advises for CSV files
   opened in spreadsheets. So that the escape can always be undone exactly, a text cell that already
-  starts with an apostrophe gets one more (``'tis`` is written ``''tis``). Column names are escaped the
+  starts with apostrophes followed by one of those characters gets one more (``'=x`` is written
+  ``''=x``); any other text, ``'s the bit`` included, is written as it is. Column names are escaped the
   same way. Numbers are never touched. Lines end in ``\n`` (in ``\r\n`` when a cell holds a carriage
   return, so that the cell is quoted and read back whole).
-- **Undoing it**: ``read_table_csv`` reads such a file back and removes exactly one leading apostrophe
-  from every text cell (and column name) that starts with one, which gives back the exact text. Other
+- **Undoing it**: ``read_table_csv`` reads such a file back and removes one leading apostrophe from every
+  text cell (and column name) that starts with apostrophes followed by one of those characters, which
+  gives back the exact text. Other
   programs see the apostrophe: in pandas, use ``read_table_csv`` instead of ``pd.read_csv`` (or strip
   one leading ``'`` yourself).
 """
@@ -35,7 +37,8 @@ from ..safe_files import replace_atomic
 MAX_SHEET_NAME = 31
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet may run a cell starting with these
-ESCAPE = "'"  # the prefix that keeps such a cell text; cells starting with it get one more
+ESCAPE = "'"  # the prefix that keeps such a cell text
+_ESCAPED = re.compile("'+[=+\\-@\t\r]")  # apostrophes, then a formula start: one apostrophe is the escape
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 _BAD_FILE_CHARS = re.compile(r"[^\w.\- ]+")
 # Characters XML 1.0 (and so XLSX) cannot hold; openpyxl refuses them.
@@ -236,16 +239,16 @@ def write_csv_workbook(csvs: Mapping[str, Path], path: Path, max_rows: int = 100
 # -- CSV -------------------------------------------------------------------------------------------
 
 def escape_formula(value: Any) -> Any:
-    """Prefix text a spreadsheet would run as a formula (or text already starting with an apostrophe) with
-    an apostrophe; ``unescape_formula`` undoes it exactly. Anything but text is returned as it is."""
-    if isinstance(value, str) and value.startswith((*FORMULA_START, ESCAPE)):
+    """Prefix text a spreadsheet would run as a formula (or text that is apostrophes and then such a start)
+    with an apostrophe; ``unescape_formula`` undoes it exactly. Anything but text is returned as it is."""
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or _ESCAPED.match(value)):
         return ESCAPE + value
     return value
 
 
 def unescape_formula(value: Any) -> Any:
-    """The text ``escape_formula`` was given: one leading apostrophe removed (other values as they are)."""
-    if isinstance(value, str) and value.startswith(ESCAPE):
+    """The text ``escape_formula`` was given: one leading apostrophe removed where the escape put one."""
+    if isinstance(value, str) and _ESCAPED.match(value):
         return value[1:]
     return value
 
