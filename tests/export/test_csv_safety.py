@@ -14,6 +14,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from workbench.export import ExportError
 from workbench.export.tables import (ESCAPE, FORMULA_START, escape_formula, read_table_csv, unescape_formula,
                                      write_csv_workbook, write_table_csv)
 
@@ -101,7 +102,7 @@ def test_writer_is_atomic_and_leaves_usual_file_modes(tmp_path):
     path = tmp_path / "out" / "t.csv"
     write_table_csv(_frame(), path)
     before = path.read_bytes()
-    with pytest.raises(Exception):
+    with pytest.raises(ExportError, match=r"\[E451\]"):
         write_table_csv("not a frame", path)  # type: ignore[arg-type]
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == ["t.csv"]  # no temp files left

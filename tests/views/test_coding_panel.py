@@ -2,7 +2,6 @@
 corpus written to a temporary folder (a transcript with a hostile line and a blog with a barrier list)."""
 from __future__ import annotations
 
-import json
 import threading
 from collections import namedtuple
 from datetime import datetime
