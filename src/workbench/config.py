@@ -113,6 +113,9 @@ class ThemesConfig:
     min_words: int = 6
     stability_runs: int = 3            # refits with other seeds for the stability score (0: skip)
     guided_file: str | None = None     # YAML of expected themes
+    guided_from_codebook: bool | str = False  # true: the shipped codebook's categories seed themes; or a codebook path
+    procedural: bool = True            # thanks, welcomes, "good point": one labelled theme, out of the clustering
+    max_theme_share: float = 0.35      # with the automatic number of themes, a bigger theme is split
     enabled: bool = True
 
 
@@ -239,6 +242,7 @@ class Config:
         for section, key, value in (("corpus", "max_turn_words", self.corpus.max_turn_words),
                                     ("phrases", "min_count", self.phrases.min_count),
                                     ("keyness", "min_count", self.keyness.min_count),
+                                    ("themes", "max_theme_share", self.themes.max_theme_share),
                                     ("corpus", "max_file_mb", self.corpus.max_file_mb),
                                     ("corpus", "max_unit_chars", self.corpus.max_unit_chars),
                                     ("corpus", "max_document_words", self.corpus.max_document_words),
@@ -261,6 +265,10 @@ def _checked(section: str, key: str, value: Any, default: Any) -> Any:
     def fail(detail: str) -> ConfigError:
         return ConfigError(Errors.E152.format(section=section, key=key, value=value, detail=detail))
 
+    if (section, key) == ("themes", "guided_from_codebook"):
+        if not isinstance(value, (bool, str)):
+            raise fail('expected true, false or the path of a codebook in quotes')
+        return value
     if (section, key) in _OPTIONAL_INTS:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 2):
             raise fail("expected a whole number of at least 2")
@@ -302,4 +310,7 @@ def load_config(path: str | Path | None) -> Config:
         value = getattr(getattr(config, section), key)
         if value and not Path(value).is_absolute():  # relative to the config file, not the shell
             setattr(getattr(config, section), key, str((Path(path).parent / value).resolve()))
+    seeds = config.themes.guided_from_codebook
+    if isinstance(seeds, str) and not Path(seeds).is_absolute():
+        config.themes.guided_from_codebook = str((Path(path).parent / seeds).resolve())
     return config

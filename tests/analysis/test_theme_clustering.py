@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from workbench.analysis.theme_clustering import (StableClusterer, auto_n_clusters, canonical_labels, centroids,
-                                                 unit_rows)
+                                                 split_oversized, unit_rows)
 
 
 def blobs(n_per: int = 60, k: int = 6, dim: int = 32, spread: float = 0.35, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -74,8 +74,8 @@ def test_large_inputs_run_ward_on_evenly_spaced_rows(monkeypatch):
 
 
 def test_auto_number_of_themes_grows_slowly_with_the_corpus():
-    assert auto_n_clusters(400) == 11 and auto_n_clusters(2000) == 21
-    assert auto_n_clusters(10) == 3 and auto_n_clusters(10**6) == 50
+    assert auto_n_clusters(400) == 20 and auto_n_clusters(2000) == 45
+    assert auto_n_clusters(10) == 3 and auto_n_clusters(10**6) == 60
     assert auto_n_clusters(4) == 2
 
 
@@ -83,3 +83,22 @@ def test_one_cluster_and_tiny_inputs():
     x, _ = blobs(n_per=3, k=2)
     assert StableClusterer(n_clusters=1).fit(x).labels_.tolist() == [0] * 6
     assert len(set(StableClusterer(n_clusters=10).fit(x).labels_)) <= 6
+
+
+def test_a_theme_over_the_largest_share_is_split():
+    x, truth = blobs(n_per=60, k=3)
+    one_big = StableClusterer(n_clusters=2).fit(x).labels_
+    assert np.bincount(one_big).max() >= 120  # two groups share a theme
+    capped = StableClusterer(n_clusters=2, max_share=0.35).fit(x)
+    sizes = np.bincount(capped.labels_)
+    assert sizes.max() <= 0.35 * len(x) and len(sizes) >= 3
+    assert capped.labels_.tolist() == canonical_labels(capped.labels_).tolist()
+    assert all(len(set(truth[capped.labels_ == c])) == 1 for c in set(capped.labels_.tolist()))
+
+
+def test_split_oversized_leaves_small_themes_and_identical_rows_alone():
+    x, _ = blobs(n_per=10, k=3)
+    labels = StableClusterer(n_clusters=3).fit(x).labels_
+    assert split_oversized(x, labels, 0.5).tolist() == labels.tolist()
+    same = np.ones((8, 5))
+    assert split_oversized(same, np.zeros(8, dtype=int), 0.35).tolist() == [0] * 8  # cannot be split

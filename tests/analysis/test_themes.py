@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from workbench.analysis.procedural import PROCEDURAL_LABEL, is_procedural
 from workbench.analysis.themes import ThemeModel, keyword_documents, load_guided_themes, make_label
 from workbench.config import Config
 from workbench.errors import ConfigError, WorkbenchError
@@ -51,7 +52,7 @@ def test_demo_outlier_share_is_at_most_15_percent(th_model):
 def test_demo_themes_are_distinct_and_readably_labelled(th_model):
     labels = list(th_model.themes_["label"])
     assert len(set(labels)) == len(labels)
-    for label in labels:
+    for label in th_model.themes_.loc[~th_model.themes_["procedural"], "label"]:
         parts = label.split(" · ")
         assert 2 <= len(parts) <= 3
         assert all(p.strip() and p.lower() not in {"um", "yeah", "you know", "kind of", "the"} for p in parts)
@@ -225,6 +226,39 @@ def test_keyword_documents_drop_fillers_and_speaker_names(th_bench):
 def test_make_label_prefers_phrases_and_avoids_repeats():
     assert make_label(["payment", "proper payment", "voucher", "cash"]) == "proper payment · voucher · cash"
     assert make_label([]) == "(no keywords)"
+    nouns = {"payment", "voucher", "advice"}
+    assert make_label(["decide", "benefit advice", "anxious", "voucher", "payment"], nouns=nouns) == \
+        "benefit advice · voucher · payment"
+    assert make_label(["decide", "anxious"], nouns=nouns) == "decide · anxious"  # no noun at all: keywords as they are
+
+
+def test_no_theme_holds_more_than_35_percent_of_the_demo(th_model):
+    assigned = th_model.assignments_[th_model.assignments_["theme_id"] >= 0]
+    assert assigned["theme_id"].value_counts().max() <= 0.35 * len(assigned)
+
+
+def test_procedural_talk_is_one_clearly_labelled_theme(th_model):
+    procedural = th_model.themes_[th_model.themes_["procedural"]]
+    assert len(procedural) == 1 and procedural.iloc[0]["label"] == PROCEDURAL_LABEL
+    assert procedural.iloc[0]["stability"] == 1.0
+    bucket = int(procedural.iloc[0]["theme_id"])
+    found = th_model.assignments_[[is_procedural(t) for t in th_model.assignments_["text"]]]
+    assert len(found) >= 5 and (found["theme_id"] == bucket).all()  # "Yeah." and "Fair point." are not a topic
+    topical = th_model.themes_[~th_model.themes_["procedural"]]
+    assert not topical["label"].str.contains("Procedural").any()
+
+
+def test_labels_are_noun_phrases(th_bench, th_model):
+    nouns = th_model._nouns(th_bench.tokens)
+    topical = th_model.themes_[~th_model.themes_["procedural"] & ~th_model.themes_["guided"]]
+    for label in topical["label"]:
+        assert all(part.split()[-1] in nouns for part in label.split(" · ")), label
+
+
+def test_procedural_theme_survives_save_and_load(th_bench, th_model, tmp_path):
+    loaded = ThemeModel.load(th_model.save(tmp_path / "m"), th_bench.corpus)
+    assert loaded.procedural_theme_ == th_model.procedural_theme_
+    assert loaded.themes_["procedural"].tolist() == th_model.themes_["procedural"].tolist()
 
 
 def test_themes_csv_from_analyse(tmp_path, th_dirs):
@@ -284,3 +318,22 @@ def test_a_saved_model_is_reused_only_while_nothing_it_depends_on_changes(th_dir
                       reuse_models=False)
     assert not getattr(fresh.themes, "from_cache_", False)
     assert "Named by hand" in set(fresh.themes.themes_["label"])
+
+
+def test_codebook_categories_seed_guided_themes(th_bench, th_dirs, tmp_path):
+    from workbench.analysis.themes import guided_from_codebook
+    from workbench.config import load_config
+
+    seeds = guided_from_codebook()
+    names = [g.name for g in seeds]
+    assert "power and hierarchy" in names and "barriers" not in names  # categories, not their parents
+    assert all(g.prompt for g in seeds)
+    (tmp_path / "analysis.toml").write_text("[themes]\nguided_from_codebook = true\n", encoding="utf-8")
+    config = load_config(tmp_path / "analysis.toml")
+    bench = Workbench(th_bench.corpus_path, config, cache_dir=th_dirs["cache"], models_dir=tmp_path / "models",
+                      progress=False)
+    themes = bench.themes.themes_
+    assert themes["guided"].any() and set(themes.loc[themes["guided"], "label"]) <= set(names)
+    (tmp_path / "bad.toml").write_text("[themes]\nguided_from_codebook = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^\[E152\]"):
+        load_config(tmp_path / "bad.toml")

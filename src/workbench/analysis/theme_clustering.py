@@ -11,7 +11,9 @@ layout then finds another number of themes. This clusterer has no random layout 
    never by value) and the rest join in step 2.
 2. Each segment then joins the theme whose centre is nearest (cosine), repeated until nothing moves
    (Lloyd's refinement from a good start), so every assignment is explained by one similarity.
-3. Themes are numbered in the order of their first segment (in corpus order), never by size: two
+3. A theme holding more than ``max_share`` of the rows is split in two by Ward's tree on its own rows,
+   until none does (a catch-all theme says little).
+4. Themes are numbered in the order of their first segment (in corpus order), never by size: two
    themes of nearly equal size would swap numbers whenever one segment moved.
 A segment changes theme only when its two nearest centres are within the noise of each other.
 """
@@ -27,8 +29,10 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
 
 
 def auto_n_clusters(n: int) -> int:
-    """Themes for ``n`` segments: about n^0.4 (11 for 400 segments, 21 for 2,000, 40 for 10,000), 3 to 50."""
-    return int(min(50, max(3, round(n ** 0.4)))) if n >= 6 else max(1, n // 2)
+    """Themes for ``n`` segments: about the square root (20 for 400 segments, 45 for 2,000), 3 to 60.
+    Fewer, broader themes mixed the themes readers expect (n^0.4 covered 2 of 12 and 2 of 14 expected themes on
+    two labelled corpora where the square root covered 3 and 5); the theme hierarchy shows which ones merge."""
+    return int(min(60, max(3, round(n ** 0.5)))) if n >= 6 else max(1, n // 2)
 
 
 def canonical_labels(labels: np.ndarray, start: int = 0) -> np.ndarray:
@@ -55,10 +59,12 @@ class StableClusterer:
     canonical numbering), ``centroids_`` and ``n_iter_``.
     """
 
-    def __init__(self, n_clusters: int | None = None, max_ward: int = 4000, max_iter: int = 30):
+    def __init__(self, n_clusters: int | None = None, max_ward: int = 4000, max_iter: int = 30,
+                 max_share: float = 1.0):
         self.n_clusters = n_clusters
         self.max_ward = max_ward
         self.max_iter = max_iter
+        self.max_share = max_share
 
     def fit(self, vectors: np.ndarray, y=None) -> "StableClusterer":
         from sklearn.cluster import AgglomerativeClustering
@@ -83,10 +89,35 @@ class StableClusterer:
             if (moved == labels).all():
                 break
             labels = moved
-        self.labels_ = canonical_labels(labels)
+        self.labels_ = canonical_labels(split_oversized(x, labels, self.max_share, self.max_ward))
         self.centroids_ = centroids(x, self.labels_, int(self.labels_.max()) + 1)
         return self
 
     def predict(self, vectors: np.ndarray) -> np.ndarray:
         """The nearest centre of each row."""
         return (unit_rows(vectors) @ self.centroids_.T).argmax(axis=1)
+
+
+def split_oversized(x: np.ndarray, labels: np.ndarray, max_share: float, max_ward: int = 4000) -> np.ndarray:
+    """Split any cluster holding more than ``max_share`` of the rows in two (Ward on its own rows, then
+    nearest of the two centres), largest first, until none does or the one left cannot be split."""
+    labels = np.asarray(labels).copy()
+    if max_share >= 1.0 or len(labels) < 4:
+        return labels
+    from sklearn.cluster import AgglomerativeClustering
+
+    unsplittable: set[int] = set()
+    while True:
+        sizes = np.bincount(labels[labels >= 0])
+        order = [int(t) for t in np.argsort(-sizes, kind="stable") if int(t) not in unsplittable]
+        if not order or sizes[order[0]] <= max_share * len(labels):
+            return labels
+        big = order[0]
+        rows = np.flatnonzero(labels == big)
+        sample = rows if len(rows) <= max_ward else rows[np.linspace(0, len(rows) - 1, max_ward).round().astype(int)]
+        halves = AgglomerativeClustering(n_clusters=2, linkage="ward").fit(x[sample]).labels_
+        side = (x[rows] @ centroids(x[sample], np.asarray(halves), 2).T).argmax(axis=1)
+        if side.min() == side.max():
+            unsplittable.add(big)
+            continue
+        labels[rows[side == 1]] = int(labels.max()) + 1

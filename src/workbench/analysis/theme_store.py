@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 from ..errors import Errors, WorkbenchError
 from .theme_curation import Curation
-from .themes import MIN_SEGMENTS, ThemeModel, load_guided_themes
+from .themes import MIN_SEGMENTS, ThemeModel, guided_from_codebook, load_guided_themes
 from .tokens import TokenTable
 
 
@@ -118,9 +118,13 @@ class ThemeStore:
 
     def _fit(self, tokens: TokenTable) -> ThemeModel:
         cfg = self.settings
-        guided = load_guided_themes(cfg.guided_file) if cfg.guided_file else None
+        guided = load_guided_themes(cfg.guided_file) if cfg.guided_file else []
+        if cfg.guided_from_codebook:
+            guided += guided_from_codebook(None if cfg.guided_from_codebook is True else cfg.guided_from_codebook)
+        guided = guided or None
         return ThemeModel(cfg.embedding, cfg.n_themes, cfg.seed, cfg.max_outlier_share, guided=guided,
-                          min_words=cfg.min_words, stability_runs=cfg.stability_runs, cache_dir=self.cache_dir,
+                          min_words=cfg.min_words, stability_runs=cfg.stability_runs, procedural=cfg.procedural,
+                          max_theme_share=cfg.max_theme_share, cache_dir=self.cache_dir,
                           models_dir=self.models_dir).fit(tokens)
 
     def _curate_and_save(self, model: ThemeModel, tokens: TokenTable) -> None:

@@ -33,12 +33,13 @@ from ..embed import EmbeddingCache, Embedder, make_embedder
 from ..errors import ConfigError, Errors, WorkbenchError
 from .base import Analysis
 from .lexicon import FILLER_WORDS
+from .procedural import PROCEDURAL_LABEL, procedural_mask
 from .theme_clustering import StableClusterer, canonical_labels, centroids, unit_rows
 from .tokens import TokenTable
 
 ASSIGNMENT_COLUMNS = ["seg_id", "doc_id", "start_char", "end_char", "speaker", "theme_id", "probability", "text"]
 THEME_COLUMNS = ["theme_id", "label", "keywords", "size", "doc_count", "stability", "representative",
-                 "doc_id", "seg_id", "start_char", "end_char", "guided"]
+                 "doc_id", "seg_id", "start_char", "end_char", "guided", "procedural"]
 QUOTE_COLUMNS = ["theme_id", "rank", "seg_id", "doc_id", "start_char", "end_char", "speaker", "similarity", "text"]
 KEYWORD_POS = {"NOUN", "PROPN", "ADJ", "VERB"}
 EXTRA_STOP = {"thing", "lot", "bit", "way", "people", "get", "go", "say", "know", "think", "want", "mean", "come",
@@ -60,6 +61,17 @@ class GuidedTheme:
     @property
     def prompt(self) -> str:
         return self.description or ", ".join(self.seed_words) or self.name
+
+
+def guided_from_codebook(path: str | Path | None = None) -> list[GuidedTheme]:
+    """Guided themes seeded by a codebook's categories (the shipped one when ``path`` is None): each code
+    without sub-codes, named as in the codebook, described by its description (else its name)."""
+    from .codebook import Codebook
+
+    codebook = Codebook.default() if path is None else Codebook.load(path)
+    parents = {code.parent for code in codebook.codes if code.parent}
+    return [GuidedTheme(code.name, " ".join((code.description or "").split()))
+            for code in codebook.codes if code.name not in parents]
 
 
 def load_guided_themes(path: str | Path) -> list[GuidedTheme]:
@@ -145,6 +157,7 @@ class ThemeModel(Analysis):
                  max_outlier_share: float = 0.15, min_similarity: float = 0.25, top_n_words: int = 10,
                  guided: Sequence[GuidedTheme] | None = None, guided_min_similarity: float = 0.5,
                  n_quotes: int = 3, min_words: int = 6, stability_runs: int = 0,
+                 procedural: bool = True, max_theme_share: float = 0.35,
                  cache_dir: str | Path | None = None,
                  models_dir: str | Path | None = None):
         self.embedding = embedding
@@ -158,6 +171,8 @@ class ThemeModel(Analysis):
         self.n_quotes = n_quotes
         self.min_words = min_words
         self.stability_runs = stability_runs
+        self.procedural = procedural
+        self.max_theme_share = max_theme_share
         self.cache_dir = cache_dir
         self.models_dir = models_dir
 
@@ -179,7 +194,10 @@ class ThemeModel(Analysis):
     def cluster_labels(self, embeddings: np.ndarray, n_clusters: int | None = None) -> np.ndarray:
         """Only the clustering (no keywords, no guided themes): one label per row, numbered canonically.
         The same vectors give the same labels; noise in their last bits does not change them."""
-        return StableClusterer(n_clusters or self.n_themes).fit(embeddings).labels_
+        wanted = n_clusters or self.n_themes
+        # A number of themes the user asked for is kept; the automatic number splits a catch-all theme.
+        max_share = 1.0 if wanted else self.max_theme_share
+        return StableClusterer(wanted, max_share=max_share).fit(embeddings).labels_
 
     def _guided_labels(self, embedder: Embedder, vectors: np.ndarray) -> np.ndarray:
         """For each row, the guided theme it is similar enough to (index into ``guided``), else -1."""
@@ -251,7 +269,10 @@ class ThemeModel(Analysis):
         # Very short turns ("Yeah.", "Fair point.") carry no theme: they are left out of the clustering
         # and join the nearest theme afterwards, like other outliers.
         long_enough = self.long_enough(texts)
-        fit_rows = np.flatnonzero(long_enough)
+        # Procedural talk (thanks, welcomes, "good point") says how a meeting runs, not what it is about:
+        # it is kept out of the clustering and shown as one clearly labelled theme.
+        procedural = np.array(procedural_mask(texts) if self.procedural else [False] * len(texts), dtype=bool)
+        fit_rows = np.flatnonzero(long_enough & ~procedural)
         # Guided themes take the segments similar enough to them; the clustering finds the others.
         raw = self._guided_labels(embedder, embeddings[fit_rows]) if guided else np.full(len(fit_rows), -1)
         labels = canonical_labels(raw)  # the guided themes that found segments come first
@@ -263,15 +284,23 @@ class ThemeModel(Analysis):
             labels[free] = canonical_labels(self.cluster_labels(embeddings[fit_rows][free], wanted),
                                             start=len(guided_names))
         n_found = len(set(labels.tolist()) - {-1})
+        names = dict(guided_names)
+        self.procedural_theme_ = None
+        rows, row_labels = fit_rows, labels
+        if procedural.any():
+            self.procedural_theme_ = int(labels.max()) + 1 if (labels >= 0).any() else 0
+            names[self.procedural_theme_] = PROCEDURAL_LABEL
+            rows = np.concatenate([fit_rows, np.flatnonzero(procedural)])
+            row_labels = np.concatenate([labels, np.full(int(procedural.sum()), self.procedural_theme_)])
         vectorizer = CountVectorizer(analyzer=_split, min_df=2 if len(fit_rows) >= 40 else 1)
         ctfidf = ClassTfidfTransformer(reduce_frequent_words=True)
         model = BERTopic(
             embedding_model=_Backend.create(embedder, cache), umap_model=BaseDimensionalityReduction(),
             hdbscan_model=BaseCluster(), vectorizer_model=vectorizer, ctfidf_model=ctfidf,
             top_n_words=self.top_n_words, calculate_probabilities=False, verbose=False)
-        model.fit([docs[i] for i in fit_rows], embeddings[fit_rows], y=labels)
+        model.fit([docs[i] for i in rows], embeddings[rows], y=row_labels)
         topics = np.full(len(segments), -1)
-        topics[fit_rows] = labels
+        topics[rows] = row_labels
         topics = self._reduce_outliers(topics, embeddings)
         # BERTopic numbered the themes by size; its keywords are made again with our numbering (by first
         # segment, which one moved segment cannot change) and with the representation models.
@@ -283,13 +312,21 @@ class ThemeModel(Analysis):
         self.bertopic_ = model
         self.embeddings_ = embeddings
         self.documents_ = docs
-        self._summarise(table, topics, guided_names)
+        self.guided_ids_ = set(guided_names)
+        self._summarise(table, topics, names)
         # The fit before any curation, kept so that curation can always start again from it.
         self.base_topics_ = self.assignments_["theme_id"].to_numpy().copy()
         self.base_labels_ = dict(zip(self.themes_["theme_id"].tolist(), self.themes_["label"].tolist()))
         self.refits_ = self._refits(embeddings, fit_rows, n_found)
         self._score_stability()
         return self
+
+    def _set_kinds_from_table(self) -> None:
+        """Which themes are guided and which is the procedural one, read back from ``themes_``."""
+        kinds = self.themes_.fillna({"guided": False, "procedural": False})
+        self.guided_ids_ = {int(t) for t in kinds.loc[kinds["guided"].astype(bool), "theme_id"]}
+        procedural = kinds.loc[kinds["procedural"].astype(bool), "theme_id"]
+        self.procedural_theme_ = int(procedural.iloc[0]) if len(procedural) else None
 
     def curate(self, table: TokenTable, ops: Sequence) -> list[str]:
         """Apply the user's curation steps (renames, merges, splits) to the fit, starting again from the
@@ -315,7 +352,9 @@ class ThemeModel(Analysis):
 
         if self.refits_:
             scores = stability_with_subsamples(self.assignments_["theme_id"].to_numpy(), self.refits_)
-            self.themes_["stability"] = [round(scores.get(int(t), 0.0), 3) for t in self.themes_["theme_id"]]
+            # The procedural theme comes from a fixed rule, not the clustering: found again every time.
+            self.themes_["stability"] = [1.0 if procedural else round(scores.get(int(t), 0.0), 3)
+                                         for t, procedural in zip(self.themes_["theme_id"], self.themes_["procedural"])]
 
     def _summarise(self, table: TokenTable, topics: np.ndarray, guided_names: dict[int, str]) -> None:
         segments = [st.segment for st in table.segments]
@@ -347,12 +386,27 @@ class ThemeModel(Analysis):
                                    round(float(sims[k]), 4), seg.text))
             top = segments[members[order[0]]]
             theme_rows.append({
-                "theme_id": t, "label": guided_names.get(t) or make_label(keywords), "keywords": "; ".join(keywords),
+                "theme_id": t, "label": guided_names.get(t) or make_label(keywords, nouns=self._nouns(table)),
+                "keywords": "; ".join(keywords),
                 "size": len(members), "doc_count": len({segments[i].doc_id for i in members}),
                 "stability": float("nan"), "representative": top.text, "doc_id": top.doc_id, "seg_id": top.seg_id,
-                "start_char": top.start_char, "end_char": top.end_char, "guided": t in guided_names})
+                "start_char": top.start_char, "end_char": top.end_char,
+                "guided": t in self.guided_ids_, "procedural": t == self.procedural_theme_})
         self.themes_ = pd.DataFrame(theme_rows, columns=THEME_COLUMNS)
         self.quotes_ = pd.DataFrame(quote_rows, columns=QUOTE_COLUMNS)
+
+    def _nouns(self, table: TokenTable) -> set[str]:
+        """Words used mostly as nouns in this corpus (lemmas, lower case): labels are made of noun phrases."""
+        if getattr(self, "_noun_table", None) is not table:
+            uses: dict[str, list[int]] = {}
+            for st in table.segments:
+                for lemma, lower, pos in zip(st.lemma, st.lower, st.pos):
+                    for word in {lemma, lower}:
+                        counts = uses.setdefault(word, [0, 0])
+                        counts[pos in ("NOUN", "PROPN")] += 1
+            self._noun_words = {w for w, (other, noun) in uses.items() if noun > other}
+            self._noun_table = table
+        return self._noun_words
 
     def reassign(self, table: TokenTable, topics: Sequence[int], labels: dict[int, str]) -> "ThemeModel":
         """Use new assignments (after the user's merges and splits) and labels: keywords, sizes and
@@ -371,7 +425,8 @@ class ThemeModel(Analysis):
                                              vectorizer_model=CountVectorizer(analyzer=_split, min_df=1),
                                              ctfidf_model=ClassTfidfTransformer(reduce_frequent_words=True),
                                              representation_model=representation, top_n_words=self.top_n_words)
-        guided = dict(zip(self.themes_["theme_id"], self.themes_["label"].where(self.themes_["guided"])))
+        fixed = self.themes_["guided"].fillna(False).astype(bool) | self.themes_["procedural"].fillna(False).astype(bool)
+        guided = dict(zip(self.themes_["theme_id"], self.themes_["label"].where(fixed)))
         names = {int(k): v for k, v in guided.items() if isinstance(v, str)}
         names.update({int(k): v for k, v in labels.items()})
         self._summarise(table, topics, names)
@@ -463,6 +518,7 @@ class ThemeModel(Analysis):
         model.quotes_ = pd.DataFrame(json.loads((folder / "quotes.json").read_text(encoding="utf-8")),
                                      columns=QUOTE_COLUMNS)
         model.embeddings_ = np.load(folder / "embeddings.npy", allow_pickle=False)
+        model._set_kinds_from_table()
         model.folder_ = folder
         model.from_cache_ = True  # no BERTopic object: curation and the hierarchy need a fit again
         return model
@@ -476,8 +532,13 @@ class ThemeModel(Analysis):
         return self.bertopic_
 
 
-def make_label(keywords: list[str], n: int = 3) -> str:
-    """A short label from the top key phrases: two-word phrases first, no word repeated."""
+def make_label(keywords: list[str], n: int = 3, nouns: set[str] | None = None) -> str:
+    """A short label from the top key phrases: noun phrases only when ``nouns`` is given (a phrase whose
+    last word is a noun: "benefit advice", "payment", not "decide" or "anxious"), two-word phrases first, no
+    word repeated. Compounds stay whole ("co-production")."""
+    if nouns is not None:
+        noun_phrases = [k for k in keywords if k.split()[-1] in nouns]
+        keywords = noun_phrases or keywords
     chosen: list[str] = []
     used: set[str] = set()
     for phrase in sorted(keywords[:8], key=lambda k: (" " not in k, keywords.index(k))):
