@@ -83,22 +83,18 @@ def test_no_phrase_crosses_a_full_stop_or_a_segment_boundary(an_phr, an_miner_2)
         assert not set(occ.surface) & set(".!?;:\n"), occ
 
 
-def test_commas_may_sit_inside_a_phrase(an_miner):
-    r = row(an_miner, "with people not for they")
-    assert (r["count"], r["doc_count"], r["speaker_count"]) == (3, 3, 3)
-    assert r["phrase"] == "with people, not for them"
-    assert set(r["variants"].split("; ")) == {"with people, not for them", "with people not for them"}
+def test_slogans_of_small_words_are_not_ngrams(an_miner, an_miner_2):
+    # "with people, not for them" (3x) and "nothing about us without us" (3x) start or end with a function
+    # word: they are found as phrase families and quoted statements, not as recurring n-grams.
+    for miner in (an_miner, an_miner_2):
+        keys = set(miner.phrases_["phrase_key"])
+        assert not keys & {"with people not for they", "nothing about we without we", "people not for they"}
 
 
 def test_sub_phrases_found_only_inside_a_longer_phrase_are_dropped(an_miner):
     keys = set(an_miner.phrases_["phrase_key"])
-    full = "nothing about we without we"
-    r = row(an_miner, full)
-    assert (r["phrase"], r["count"], r["doc_count"], r["speaker_count"]) == ("nothing about us without us", 3, 3, 3)
-    words = full.split()
-    subs = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)} - {full}
-    assert "about we without" in subs and "nothing about we without" in subs
-    assert not keys & subs
+    r = row(an_miner, "peer support worker")
+    assert r["count"] == 3
     # "support worker" only ever occurs inside "peer support worker(s)".
     assert "support worker" not in keys
 
@@ -158,9 +154,9 @@ def test_every_occurrence_and_example_traces_back_to_the_document(an_phr, an_min
 def test_min_count_is_respected(an_miner, an_miner_2):
     assert (an_miner.phrases_["count"] >= 3).all()
     assert (an_miner_2.phrases_["count"] >= 2).all()
-    # "work with people, not for them" occurs exactly twice.
-    assert row(an_miner_2, "work with people not for they")["count"] == 2
-    assert "work with people not for they" not in set(an_miner.phrases_["phrase_key"])
+    # "work with people" occurs exactly twice.
+    assert row(an_miner_2, "work with people")["count"] == 2
+    assert "work with people" not in set(an_miner.phrases_["phrase_key"])
 
 
 def test_fit_on_annotated_corpus_equals_fit_on_token_table(an_phr, an_miner):

@@ -2,10 +2,15 @@
 
 - Matched on lemmas, so inflections merge ("lived experiences" -> "lived experience"); the most
   frequent surface form is shown.
-- Commas and hyphens may sit inside a phrase ("with people, not for them"); sentence punctuation,
-  quotes and brackets end it; a phrase never crosses a segment boundary.
-- score = association (PMI per link between words) x log2(1 + documents) x log2(1 + speakers),
-  so a phrase that recurs across documents and speakers beats one speaker repeating themselves.
+- A phrase starts and ends with a content word: a noun, verb, adjective or adverb that is not a function
+  word in disguise (``content_word``). Fragments such as "need to", "range of", "people with" or
+  "of co-production" are not phrases; slogans made of small words ("nothing about us without us") are
+  found as quoted statements and phrase families instead.
+- Commas and hyphens may sit inside a phrase ("people, not budgets"); sentence punctuation, quotes and
+  brackets end it; a phrase never crosses a segment boundary.
+- score = association (PMI per link between words) x log2(1 + documents) x log2(1 + speakers) x the share
+  of content words, so a phrase that recurs across documents and speakers beats one speaker repeating
+  themselves, and "lived experience" beats "people with lived experience".
 - A sub-phrase is dropped when longer kept phrases cover (nearly) all its occurrences.
 """
 from __future__ import annotations
@@ -18,7 +23,7 @@ import pandas as pd
 
 from ..annotate import AnnotatedCorpus
 from .base import Analysis
-from .lexicon import FILLER_PHRASES, FILLER_WORDS
+from .lexicon import CONTENT_STOP_WORDS, FILLER_PHRASES, FILLER_WORDS, FUNCTION_POS, LIGHT_VERBS, LIGHT_WORDS
 from .tokens import TokenTable, speaker_key
 
 OCCURRENCE_COLUMNS = ["phrase_key", "doc_id", "seg_id", "start_char", "end_char", "speaker", "surface"]
@@ -49,9 +54,11 @@ class PhraseMiner(Analysis):
         # Per segment: lemmas and token indices of the words (punctuation left out), and run ids
         # (a run ends at hard punctuation or a sentence start).
         seqs: list[tuple[list[str], list[int], list[int]]] = []
+        is_content: list[list[bool]] = []  # per segment, per word: used as a content word here
         unigram: Counter[str] = Counter()
+        as_content: Counter[str] = Counter()  # how often each lemma is used as a content word
         for st in table.segments:
-            lem, idx, run = [], [], []
+            lem, idx, run, flags = [], [], [], []
             run_id = 0
             for i, (lemma, punct, sent_start, lower) in enumerate(zip(st.lemma, st.is_punct, st.sent_start, st.lower)):
                 if sent_start and i > 0:
@@ -63,9 +70,15 @@ class PhraseMiner(Analysis):
                 lem.append(lemma)
                 idx.append(i)
                 run.append(run_id)
+                flags.append(content_word(lemma, st.pos[i]))
+                as_content[lemma] += flags[-1]
             unigram.update(lem)
             seqs.append((lem, idx, run))
+            is_content.append(flags)
         total = max(sum(unigram.values()), 1)
+        # Content words by lemma, for the score's share of content words: used as one at least half the time.
+        self.content_words_ = frozenset(w for w, c in as_content.items() if 2 * c >= unigram[w])
+        sometimes = {w for w, c in as_content.items() if c}
 
         counts: dict[tuple[str, ...], list[tuple[int, int]]] = {}
         level: dict[tuple[str, ...], list[tuple[int, int]]] = defaultdict(list)
@@ -89,7 +102,11 @@ class PhraseMiner(Analysis):
                     if q < len(lem) and run[q] == run[p]:
                         level[key + (lem[q],)].append((si, p))
 
-        candidates = {k: v for k, v in counts.items() if self._allowed(k, table)}
+        # A phrase starts and ends with a content word in at least half of its occurrences, judged on each
+        # occurrence's own part of speech ("access needs" yes, "people need [to]" no).
+        candidates = {k: v for k, v in counts.items()
+                      if k[0] in sometimes and k[-1] in sometimes and self._allowed(k)
+                      and 2 * sum(is_content[si][p] and is_content[si][p + len(k) - 1] for si, p in v) >= len(v)}
         # Longest first: drop a phrase when kept longer phrases cover (nearly) all its occurrences.
         # Per segment: start -> furthest end of a kept phrase starting there. A kept phrase is at most
         # max_n words long, so only the few starts from p + n - max_n to p can contain (p, p + n).
@@ -121,7 +138,8 @@ class PhraseMiner(Analysis):
                                  st.segment.speaker, text))
             expected = n and math.prod(unigram[w] for w in key) / total ** (n - 1)
             pmi = math.log2(len(occ) / expected) / (n - 1) if expected > 0 else 0.0
-            score = max(pmi, 0.0) * math.log2(1 + len(docs)) * math.log2(1 + len(speakers))
+            share = sum(w in self.content_words_ for w in key) / n
+            score = max(pmi, 0.0) * math.log2(1 + len(docs)) * math.log2(1 + len(speakers)) * share
             if " " not in surfaces.most_common(1)[0][0]:
                 continue  # one written word split by the tokenizer ("co-production", "let's")
             for si, p in occ:
@@ -146,14 +164,25 @@ class PhraseMiner(Analysis):
         return self
 
     @staticmethod
-    def _allowed(key: tuple[str, ...], table: TokenTable) -> bool:
-        if key[0] in FILLER_WORDS or key[-1] in FILLER_WORDS or key in FILLER_PHRASES:
+    def _allowed(key: tuple[str, ...]) -> bool:
+        """Not a filler ("you know") nor one word repeated."""
+        if key in FILLER_PHRASES:
             return False
-        if any(w.isdigit() for w in (key[0], key[-1])):
-            return False
-        if len(key) <= 3 and all(w in stop_words() or w.startswith("'") for w in key):
-            return False  # "of the", "that's a"; longer runs of small words may be slogans
         return not (len(set(key)) == 1)  # "very very"
+
+
+def content_word(lemma: str, pos: str) -> bool:
+    """A word that carries meaning: not a function part of speech (determiner, preposition, pronoun,
+    auxiliary, conjunction, particle, number, ...), not a filler, not a light word ("thing", "ago") or a
+    light verb ("get", "need" as verbs), not a spaCy stop word unless it is a content word in its own right
+    ("together", "take")."""
+    if pos in FUNCTION_POS or lemma in FILLER_WORDS or lemma in LIGHT_WORDS:
+        return False
+    if pos == "VERB" and lemma in LIGHT_VERBS:
+        return False
+    if not any(c.isalpha() for c in lemma) or lemma.startswith("'"):
+        return False
+    return lemma not in stop_words() or lemma in CONTENT_STOP_WORDS
 
 
 @lru_cache(maxsize=1)
