@@ -22,7 +22,7 @@ Example ``analysis.toml`` (``profile = "fast"`` first line: presets for large co
     max_n = 8
     min_count = 3            # an n-gram must occur at least this often
     min_docs = 1
-    quoted_min_count = 2
+    quoted_min_count = 1     # quoted statements are listed even when quoted once
     families_file = "my-families.yml"   # optional, adds to the shipped families
 
     [keyness]
@@ -100,7 +100,7 @@ class PhrasesConfig:
     max_n: int = 8
     min_count: int = 3
     min_docs: int = 1
-    quoted_min_count: int = 2
+    quoted_min_count: int = 1          # quoted statements: shown even when quoted once
     families_file: str | None = None
 
 

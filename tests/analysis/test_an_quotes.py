@@ -125,16 +125,47 @@ def test_offsets_are_exact_and_exclude_marks_and_trailing_punctuation(an_quoted,
 
 def test_max_words_is_honoured(an_qcorpus):
     assert len(LONG.split()) == 14
-    assert quote_key(LONG) not in set(QuotedPhrases().fit(an_qcorpus).phrases_["phrase"].map(quote_key))
+    assert phrase_row(QuotedPhrases().fit(an_qcorpus), quote_key(LONG))["count"] == 2  # up to 25 by default
     assert quote_key(LONG) not in set(QuotedPhrases(max_words=13).fit(an_qcorpus).phrases_["phrase"].map(quote_key))
     r = phrase_row(QuotedPhrases(max_words=14).fit(an_qcorpus), quote_key(LONG))
     assert (r["count"], r["doc_count"], r["speaker_count"]) == (2, 1, 2)
 
 
 def test_min_count_is_honoured(an_quoted, an_qcorpus):
-    assert "only once here" not in set(an_quoted.phrases_["phrase"])
-    assert (an_quoted.phrases_["count"] >= 2).all()
-    once = QuotedPhrases(min_count=1).fit(an_qcorpus)
-    assert phrase_row(once, "only once here")["count"] == 1
+    assert phrase_row(an_quoted, "only once here")["count"] == 1  # quoted once is enough by default
+    assert "only once here" not in set(QuotedPhrases(min_count=2).fit(an_qcorpus).phrases_["phrase"])
+    assert (QuotedPhrases(min_count=2).fit(an_qcorpus).phrases_["count"] >= 2).all()
     assert "with not for" not in set(QuotedPhrases(min_count=6).fit(an_qcorpus).phrases_["phrase"])
     assert phrase_row(QuotedPhrases(min_count=5).fit(an_qcorpus), "with not for")["count"] == 5
+
+
+def test_ranked_by_use(an_quoted):
+    assert list(an_quoted.phrases_["phrase"].map(quote_key)) == ["with not for", quote_key(LONG), "only once here"]
+    counts = list(an_quoted.phrases_["count"])
+    assert counts == sorted(counts, reverse=True)
+
+
+def words(n: int) -> str:
+    return " ".join(f"word{i}" for i in range(1, n + 1))
+
+
+@pytest.mark.parametrize("n,kept", [(1, False), (2, True), (10, True), (25, True), (26, False)])
+def test_statements_of_2_to_25_words_quoted_once_are_rows(tmp_path, n, kept):
+    text = f"Dev: The trainer wrote “{words(n)}” on the board, and 'tea break' on the door.\n"
+    root = an_write(tmp_path / "c", {"transcripts/one.txt": text})
+    found = QuotedPhrases().fit(load_corpus(root))
+    assert (words(n) in set(found.phrases_["phrase"])) is kept
+    assert "tea break" in set(found.phrases_["phrase"])
+
+
+def test_a_ten_word_slogan_quoted_once_with_straight_or_curly_marks(tmp_path):
+    slogan = "if it is about us it has to include us"
+    text = (f'Sheila: The banner said "{slogan.capitalize()}." and nobody argued.\n\n'
+            f"Tom: Our chair’s rule, ‘no jargon without a glossary’, holds. The carers’ forum agreed.\n")
+    root = an_write(tmp_path / "c", {"transcripts/one.txt": text})
+    corpus = load_corpus(root)
+    found = QuotedPhrases().fit(corpus)
+    assert set(found.phrases_["phrase"]) == {slogan, "no jargon without a glossary"}
+    for r in found.phrases_.itertuples(index=False):
+        assert r.count == 1
+        assert corpus.document(r.doc_id).text[r.start_char:r.end_char].lower() == r.phrase

@@ -1,4 +1,6 @@
-"""Quoted phrases: words people put in quotation marks ('...', "...", ‘...’, “...”), as candidate slogans."""
+"""Quoted statements: everything people put in quotation marks ('...', "...", ‘...’, “...”) of 2 to 25
+words, even when quoted once: slogans, things people were told, words held at a distance ("co-production").
+Ranked by use: how often, in how many documents, by how many people."""
 from __future__ import annotations
 
 import math
@@ -40,9 +42,10 @@ def find_quotes(text: str) -> list[tuple[int, int]]:
 
 
 class QuotedPhrases(Analysis):
-    """Count quoted phrases of ``min_words``-``max_words`` words. Results: ``phrases_``, ``occurrences_``."""
+    """Count quoted statements of ``min_words``-``max_words`` words used at least ``min_count`` times.
+    Results: ``phrases_`` (most used first), ``occurrences_``."""
 
-    def __init__(self, min_words: int = 2, max_words: int = 10, min_count: int = 2):
+    def __init__(self, min_words: int = 2, max_words: int = 25, min_count: int = 1):
         self.min_words = min_words
         self.max_words = max_words
         self.min_count = min_count
@@ -79,7 +82,9 @@ class QuotedPhrases(Analysis):
                 "start_char": start, "end_char": end,
             })
         frame = pd.DataFrame(rows, columns=COLUMNS)
-        self.phrases_ = frame.sort_values(["score", "phrase"], ascending=[False, True], kind="mergesort") \
+        # Most used first; statements used as often keep the order they first appear in (a stable sort).
+        self.phrases_ = frame.sort_values(["count", "doc_count", "speaker_count"],
+                                          ascending=[False, False, False], kind="mergesort") \
             .reset_index(drop=True)
         self.occurrences_ = pd.DataFrame(occ_rows, columns=OCCURRENCE_COLUMNS)
         return self
