@@ -1,5 +1,12 @@
 """Phrase families: variants of one idea ("with not for", "with people, not for them", "from doing for
-to doing with") found with spaCy Matcher patterns, from a shipped YAML file plus the user's own."""
+to doing with") found with spaCy Matcher patterns, from a shipped YAML file plus the user's own.
+
+Matching tolerates what people do to a wording without changing it: quotation marks inside it
+("from ‘doing to’ to ‘doing with’"), straight or curly apostrophes and dropped letters ("doin’ things",
+"for ’em", through spaCy's NORM), British or American spelling, and a short object where a pattern
+allows one ("from doing things for people to doing things with them"). It stays strict where the words
+change the idea: "with better outcomes, not only for" is not "with, not for".
+"""
 from __future__ import annotations
 
 import math
@@ -8,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pandas as pd
 import yaml
@@ -23,6 +30,9 @@ FAMILY_COLUMNS = ["family", "description", "count", "doc_count", "speaker_count"
                   "variants", "example", "doc_id", "seg_id", "start_char", "end_char"]
 VARIANT_COLUMNS = ["family", "variant", "count", "doc_count", "docs"]
 _GAP = re.compile(r"^\*(?:\{(\d+),(\d+)\})?$")
+_REPEAT = re.compile(r"^(.+?)\{(\d+),(\d+)\}$")
+# Quotation marks that may sit between the words of a family's wording.
+QUOTE_MARKS = ["'", '"', "‘", "’", "“", "”", "`", "«", "»"]
 
 
 @dataclass
@@ -82,6 +92,11 @@ def _token(item: Any, family: str) -> dict[str, Any]:
         low, high = gap.groups() or (None, None)
         spec: dict[str, Any] = {"TEXT": {"NOT_IN": sorted(HARD_BREAKS)}, "OP": f"{{{low or 0},{high or 3}}}"}
         return spec
+    repeat = _REPEAT.match(text)
+    if repeat and not optional:  # "pos:PRON|NOUN{0,3}": up to 3 such tokens
+        spec = _token(repeat.group(1), family)
+        spec["OP"] = f"{{{repeat.group(2)},{repeat.group(3)}}}"
+        return spec
     if ":" in text and text.split(":", 1)[0].lower() in ("lemma", "pos", "lower", "tag"):
         attr, value = text.split(":", 1)
         values = value.split("|")
@@ -117,6 +132,59 @@ def phrase_pattern(phrase: str) -> list[dict[str, Any]]:
     return pattern
 
 
+def family_pattern(pattern: list[dict[str, Any]], norm: Callable[[str], str]) -> list[dict[str, Any]]:
+    """A compiled pattern made tolerant for families: words compared by spaCy's NORM (apostrophes, dropped
+    letters, spelling), lemmas also in their g-dropped forms ("doin’"), quotation marks allowed between items,
+    but not before optional items at the end (‘"with, not for" means’ is not "with, not for means")."""
+    out: list[dict[str, Any]] = []
+    required = [i for i, spec in enumerate(pattern) if spec.get("OP") not in ("?", "*")
+                and not str(spec.get("OP", "")).startswith("{0,")]
+    first, last = (required[0], required[-1]) if required else (0, len(pattern) - 1)
+    for i, spec in enumerate(pattern):
+        spec = dict(spec)
+        lower = spec.pop("LOWER", None)
+        if lower is not None:
+            words = lower["IN"] if isinstance(lower, dict) else [lower]
+            norms = sorted({norm(w) for w in words} | {w.replace("’", "'") for w in words})
+            spec["NORM"] = norms[0] if len(norms) == 1 else {"IN": norms}
+        lemma = spec.get("LEMMA")
+        if lemma is not None:
+            lemmas = lemma["IN"] if isinstance(lemma, dict) else [lemma]
+            spec["LEMMA"] = {"IN": sorted({form for w in lemmas for form in _lemma_forms(w)})}
+        if first < i <= last:
+            out.append({"ORTH": {"IN": QUOTE_MARKS}, "OP": "*"})
+        out.append(spec)
+    return out
+
+
+def _lemma_forms(lemma: str) -> set[str]:
+    """A lemma and the forms spaCy leaves unlemmatised: -ing with a dropped g and a curly apostrophe."""
+    stem = lemma[:-1] if lemma.endswith("e") and len(lemma) > 2 and not lemma.endswith("ee") else lemma
+    return {lemma, f"{stem}in’", f"{stem}in'"}
+
+
+def trim_span(span):
+    """A match with its quotation marks balanced: a mark opened inside is closed by the one right after
+    the match ("from ‘doing to’ to ‘doing with’"); otherwise a stray mark at either end is left out."""
+    start, end = span.start, span.end
+    doc = span.doc
+    if end < len(doc) and doc[end].text in QUOTE_MARKS and _odd_quotes(doc[start:end]):
+        end += 1
+    while end - start > 1 and doc[end - 1].text in QUOTE_MARKS and _odd_quotes(doc[start:end]):
+        end -= 1
+    while end - start > 1 and doc[start].text in QUOTE_MARKS and _odd_quotes(doc[start:end]):
+        start += 1
+    if (start, end) == (span.start, span.end):
+        return span
+    from spacy.tokens import Span
+
+    return Span(doc, start, end, label=span.label)
+
+
+def _odd_quotes(span) -> bool:
+    return sum(t.text in QUOTE_MARKS for t in span) % 2 == 1
+
+
 def variant_of(surface: str) -> str:
     """A variant's name: lower-cased words, punctuation dropped ("With people, not for them" ->
     "with people not for them")."""
@@ -148,12 +216,16 @@ class PhraseFamilies(Analysis):
         rows = []
         if nlp_vocab is not None:
             matcher = Matcher(nlp_vocab)
+
+            def norm(word: str) -> str:
+                return nlp_vocab[word].norm_
+
             for spec in specs:
-                patterns = [compile_pattern(p, spec.label) for p in spec.patterns]
-                patterns += [phrase_pattern(p) for p in spec.phrases]
+                patterns = [family_pattern(compile_pattern(p, spec.label), norm) for p in spec.patterns]
+                patterns += [family_pattern(phrase_pattern(p), norm) for p in spec.phrases]
                 matcher.add(spec.label, patterns, greedy="LONGEST")
             for seg, doc in annotated:
-                spans = filter_spans(matcher(doc, as_spans=True))
+                spans = filter_spans([trim_span(s) for s in matcher(doc, as_spans=True)])
                 for span in sorted(spans, key=lambda s: s.start):
                     start = seg.start_char + span.start_char
                     end = seg.start_char + span.end_char
@@ -194,3 +266,44 @@ class PhraseFamilies(Analysis):
         families = pd.DataFrame(fam_rows, columns=FAMILY_COLUMNS)
         families = families.sort_values(["score", "family"], ascending=[False, True], kind="mergesort")
         return families.reset_index(drop=True), pd.DataFrame(var_rows, columns=VARIANT_COLUMNS)
+
+
+def add_phrases_to_file(path: str | Path, family: FamilySpec, phrases: list[str]) -> list[str]:
+    """Add plain wordings to ``family`` in the user's families file ``path`` (made if missing); returns the
+    wordings that were new. A family not yet in the file is copied in whole (description, phrases, patterns),
+    because the user's version of a family replaces the shipped one. The file's other entries are kept; the
+    previous version is kept beside it as ``<name>.bak``; a file that cannot be read is left alone (E300)."""
+    from ..safe_files import replace_atomic
+
+    path = Path(path)
+    data: Any = {"families": []}
+    if path.exists():
+        load_families(path)  # E300 with a line number when the file is broken: never overwrite it
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, list):
+            data = {"families": data}
+    items = data.setdefault("families", [])
+    entry = next((item for item in items if str(item.get("label")) == family.label), None)
+    if entry is None:
+        entry = {"label": family.label, "description": family.description, "phrases": list(family.phrases),
+                 "patterns": [list(p) for p in family.patterns]}
+        entry = {k: v for k, v in entry.items() if v}
+        items.append(entry)
+    have = {variant_of(p) for p in entry.get("phrases") or []}
+    added = []
+    for phrase in phrases:
+        phrase = " ".join(str(phrase).split())
+        if phrase and variant_of(phrase) not in have:
+            have.add(variant_of(phrase))
+            added.append(phrase)
+    if not added:
+        return []
+    entry["phrases"] = list(entry.get("phrases") or []) + added
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    try:
+        if path.exists():
+            replace_atomic(path.with_name(path.name + ".bak"), path.read_bytes())
+        replace_atomic(path, text.encode("utf-8"))
+    except OSError as err:
+        raise ConfigError(Errors.E306.format(path=path, detail=err.strerror or err)) from None
+    return added
