@@ -6,7 +6,8 @@ import re
 import pytest
 
 from workbench.analysis.families import PhraseFamilies, variant_of
-from workbench.analysis.phrase_table import OCCURRENCE_COLUMNS, PHRASE_COLUMNS, build_phrase_table
+from workbench.analysis.phrase_table import (OCCURRENCE_COLUMNS, PHRASE_COLUMNS, build_phrase_table,
+                                             distinct_wordings, wording_key)
 from workbench.analysis.phrases import normalise_surface
 
 from an_helpers import an_words
@@ -36,7 +37,7 @@ def test_columns_start_with_the_phrase_columns(an_table):
 def test_kinds_and_row_counts(an_table, an_miner, an_phr_quoted, an_phr_families):
     phrases, _ = an_table
     assert set(phrases["kind"]) == {"ngram", "quoted", "family"}
-    assert len(rows(phrases, "ngram")) == len(an_miner.phrases_) == 7
+    assert len(rows(phrases, "ngram")) == len(an_miner.phrases_) == 5
     assert len(rows(phrases, "quoted")) == len(an_phr_quoted.phrases_) == 1
     assert len(rows(phrases, "family")) == len(an_phr_families.families_) == 3
     # Families first, then quoted phrases, then n-grams.
@@ -48,8 +49,6 @@ def test_ngrams_inside_family_matches_get_the_family_label(an_table):
     phrases, _ = an_table
     label = dict(zip(rows(phrases, "ngram")["phrase"], rows(phrases, "ngram")["family"]))
     assert label["lived experience"] == "lived experience as expertise"
-    assert label["with people, not for them"] == "with, not for"
-    assert label["nothing about us without us"] == "nothing about us without us"
     assert label["peer support"] == "" and label["budget holder"] == "" and label["tea trolley"] == ""
     quoted = rows(phrases, "quoted", "nothing about us without us")
     assert list(quoted["family"]) == ["nothing about us without us"]
@@ -120,3 +119,42 @@ def test_family_label_needs_at_least_half_of_the_occurrences(tmp_path, an_phr, a
     label = dict(zip(rows(phrases, "ngram")["phrase"], rows(phrases, "ngram")["family"]))
     assert label["tea trolley"] == "trolley talk"  # 3 of its 5 occurrences
     assert label["budget holder"] == ""  # 1 of its 3 occurrences
+
+
+def test_distinct_wordings_shows_each_wording_once(an_table):
+    phrases, _ = an_table
+    shown = distinct_wordings(phrases)
+    # The quoted "nothing about us without us" is one of its family's wordings: only the family row stays.
+    assert len(rows(phrases, "quoted", "nothing about us without us")) == 1
+    assert rows(shown, "quoted", "nothing about us without us").empty
+    assert len(rows(shown, "family", "nothing about us without us")) == 1
+    # "lived experience" is the wording of "lived experience as expertise".
+    assert rows(shown, "ngram", "lived experience").empty
+    assert set(rows(shown, "ngram")["phrase"]) == {"peer support", "budget holder", "peer support workers",
+                                                   "tea trolley"}
+    keys = [wording_key(p) for p in shown["phrase"]]
+    family_wordings = {wording_key(v) for r in rows(shown, "family").itertuples(index=False)
+                       for v in r.variants.split("; ")}
+    assert not [k for k, kind in zip(keys, shown["kind"]) if kind != "family" and k in family_wordings]
+    assert len(keys) == len(set(keys))
+
+
+def test_a_wording_both_quoted_and_recurring_is_shown_once_with_the_larger_count():
+    import pandas as pd
+
+    def row(phrase, kind, count, family="", variants=""):
+        return {"phrase": phrase, "family": family, "kind": kind, "count": count, "doc_count": 1,
+                "speaker_count": 1, "score": 1.0, "variants": variants or phrase, "example": ""}
+
+    table = pd.DataFrame([
+        row("with, not for", "family", 5, "with, not for", "with not for; with people, not for them"),
+        row("With people, not for them", "quoted", 2, "with, not for"),
+        row("with people not for them and their carers", "quoted", 1, "with, not for"),
+        row("service users", "quoted", 1), row("service users", "ngram", 9),
+        row("tick-box", "quoted", 3), row("tick box", "ngram", 3),
+    ])
+    shown = distinct_wordings(table)
+    assert list(zip(shown["kind"], shown["phrase"])) == [
+        ("family", "with, not for"), ("quoted", "with people not for them and their carers"),
+        ("ngram", "service users"), ("quoted", "tick-box")]
+    assert wording_key("“With, not-for’s”") == "with not fors"

@@ -2,6 +2,7 @@
 each with the family it belongs to, its variants and one example quote that points at its source."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pandas as pd
@@ -111,3 +112,53 @@ def build_phrase_table(corpus: Corpus, ngrams: PhraseMiner | None = None, quoted
                               kind="mergesort").drop(columns="_order").reset_index(drop=True)
     occurrences = pd.DataFrame(occ, columns=OCCURRENCE_COLUMNS)
     return table[PHRASE_COLUMNS + TRACE_COLUMNS], occurrences
+
+
+def wording_key(text: str) -> str:
+    """The words of a wording, lower-cased, without punctuation or quotation marks, hyphens or apostrophes:
+    "With, not for", “with not for” and 'with not-for' are one wording."""
+    return " ".join(re.findall(r"[^\W_]+", text.lower().replace("’", "'").replace("'", "")))
+
+
+def distinct_wordings(table: pd.DataFrame) -> pd.DataFrame:
+    """The phrase table with every wording once, for reports and the dashboard: a quoted or n-gram row whose
+    wording is one of its family's wordings is left to the family row; when a wording is both a quoted
+    statement and a recurring n-gram, the row that counts more uses stays (the quoted one on a tie).
+    Rows keep their order; ``phrases.csv`` keeps every row."""
+    if table is None or table.empty:
+        return table
+    def text(value) -> str:
+        return value if isinstance(value, str) else ""
+
+    kinds = table["kind"].map(text).tolist()
+    phrases = table["phrase"].map(text).tolist()
+    families = table["family"].map(text).tolist() if "family" in table else [""] * len(table)
+    variants = table["variants"].map(text).tolist() if "variants" in table else [""] * len(table)
+    family_words: dict[str, set[str]] = defaultdict(set)
+    for kind, phrase, wordings in zip(kinds, phrases, variants):
+        if kind == "family":
+            family_words[phrase] |= {wording_key(v) for v in wordings.split("; ") if v} | {wording_key(phrase)}
+    counts = [_count(c) for c in table["count"]]
+    quoted = {wording_key(p): c for k, p, c in zip(kinds, phrases, counts) if k == "quoted"}
+    ngram = {wording_key(p): c for k, p, c in zip(kinds, phrases, counts) if k == "ngram"}
+    keep = []
+    for kind, phrase, family in zip(kinds, phrases, families):
+        key = wording_key(phrase)
+        if kind == "family":
+            keep.append(True)
+        elif family and key in family_words.get(family, ()):
+            keep.append(False)
+        elif kind == "ngram" and key in quoted:
+            keep.append(ngram[key] > quoted[key])
+        elif kind == "quoted" and key in ngram:
+            keep.append(quoted[key] >= ngram[key])
+        else:
+            keep.append(True)
+    return table[keep].reset_index(drop=True)
+
+
+def _count(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0

@@ -13,6 +13,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..analysis.phrase_table import distinct_wordings
 from ..corpus.segment import sentence_spans
 from ..errors import Errors, WorkbenchError
 from .html import escape, text_html
@@ -69,11 +70,13 @@ class Dashboard:
         return self.bench.phrase_tables
 
     def phrases(self) -> pd.DataFrame:
-        """Families (most used first), quoted phrases, then the top recurring phrases by score,
-        at most ``max_phrases`` in all."""
-        table = self._phrase_tables[0]
+        """Families (most used first), quoted statements (most used first, at most a third of the list),
+        then the top recurring phrases by score, at most ``max_phrases`` in all; every wording once."""
+        table = distinct_wordings(self._phrase_tables[0])
+        quoted = table[table["kind"] == "quoted"].sort_values(["count", "doc_count", "phrase"],
+                                                              ascending=[False, False, True])
         parts = [table[table["kind"] == "family"].sort_values(["count", "phrase"], ascending=[False, True]),
-                 table[table["kind"] == "quoted"].sort_values(["count", "phrase"], ascending=[False, True]),
+                 quoted.head(max(1, self.max_phrases // 3)),
                  table[table["kind"] == "ngram"].sort_values(["score", "phrase"], ascending=[False, True])]
         frame = pd.concat(parts, ignore_index=True).head(self.max_phrases)
         return frame[PHRASE_LIST_COLUMNS].reset_index(drop=True)

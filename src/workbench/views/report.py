@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from ..analysis.phrase_table import distinct_wordings
 from ..corpus.segment import sentence_spans
 from ..errors import Errors, WorkbenchError
 from ..safe_files import replace_atomic
@@ -444,9 +445,19 @@ class _Report:
         table = self.d.phrases
         if table is None:
             return "<p>Recurring phrases were not worked out for this report.</p>"
-        table = table[table["kind"] != "family"]
-        if table.empty:
+        table = distinct_wordings(table)  # a wording shown under its family is not shown again here
+        ngrams = table[table["kind"] == "ngram"]
+        quoted = table[table["kind"] == "quoted"]
+        if ngrams.empty and quoted.empty:
             return "<p>No phrase came up often enough to count as recurring.</p>"
+        out = []
+        if not ngrams.empty:
+            out.append(self._ngrams(ngrams))
+        if not quoted.empty:
+            out.append(self._quoted(quoted))
+        return "".join(out)
+
+    def _ngrams(self, table: pd.DataFrame) -> str:
         table = _sorted(table, ["score", "count", "phrase"], [False, False, True])
         chosen: list[Any] = []
         for row in table.itertuples(index=False):
@@ -465,12 +476,29 @@ class _Report:
                '<table><thead><tr><th>Phrase</th><th class="num">Times</th><th class="num">Documents</th>'
                + ('<th class="num">People</th>' if people else "") + "<th>Example</th></tr></thead><tbody>"]
         for r in chosen:
-            kind = "a quoted phrase" if r.kind == "quoted" else ""
+            family = _s(getattr(r, "family", ""))
             out.append(f"<tr><td><strong>{self.t(r.phrase)}</strong>"
-                       + (f'<div class="where">{kind}</div>' if kind else "")
+                       + (f'<div class="where">family: {self.t(family)}</div>' if family else "")
                        + f'</td><td class="num">{_n(r.count)}</td><td class="num">{_n(r.doc_count)}</td>'
                        + (f'<td class="num">{_n(r.speaker_count)}</td>' if people else "")
                        + f"<td>{self.quote_at(r.seg_id, r.start_char, r.end_char)}</td></tr>")
+        out.append("</tbody></table>")
+        return "".join(out)
+
+    def _quoted(self, table: pd.DataFrame) -> str:
+        table = _sorted(table.assign(x_count=table["count"].map(_n), x_docs=table["doc_count"].map(_n)),
+                        ["x_count", "x_docs", "phrase"], [False, False, True]).head(self.max_phrases)
+        out = ['<h3 id="quoted">Put in quotation marks</h3>'
+               "<p>What people wrote or said in quotation marks: slogans, things they were told, words they "
+               "held at a distance. Most used first; once is enough to be listed.</p>"
+               '<table><thead><tr><th>In quotation marks</th><th class="num">Times</th>'
+               '<th class="num">Documents</th><th>Where</th></tr></thead><tbody>']
+        for r in table.itertuples(index=False):
+            family = _s(getattr(r, "family", ""))
+            out.append(f"<tr><td><strong>“{self.t(r.phrase)}”</strong>"
+                       + (f'<div class="where">family: {self.t(family)}</div>' if family else "")
+                       + f'</td><td class="num">{_n(r.count)}</td><td class="num">{_n(r.doc_count)}</td>'
+                       f"<td>{self.quote_at(r.seg_id, r.start_char, r.end_char)}</td></tr>")
         out.append("</tbody></table>")
         return "".join(out)
 
