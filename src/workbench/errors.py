@@ -89,6 +89,9 @@ class Errors:
     E302 = "[E302] Unknown concordance mode '{mode}'. Use one of: {options}."
     E303 = "[E303] The query {query!r} is not valid for mode '{mode}': {detail}."
     E304 = ("[E304] Cannot compare groups by '{group}': {detail}. Available attributes: {available}.")
+    E305 = "[E305] There is no phrase family '{family}'. Families: {known}. Check the spelling of its label."
+    E306 = ("[E306] Could not update the families file '{path}': {detail}. Nothing was changed; check that the "
+            "folder exists and can be written to.")
 
     # Themes (E350-E399): stability and curation use E350-E359
     E350 = ("[E350] Theme curation file '{path}' could not be read: {detail}. Your curation was not reset: "

@@ -130,6 +130,17 @@ class Workbench:
         """(families, variants) of the phrase families (as ``phrase_families.families_`` and ``.variants_``)."""
         return self._phrase_results["families"], self._phrase_results["variants"]
 
+    def suggest_variants(self, family: str, top: int = 10, embedder=None) -> pd.DataFrame:
+        """Wordings in the corpus that the family ``family`` does not find yet, most similar to its members
+        first, for the researcher to accept into their families file (``views.variant_suggester``).
+        Embeddings come from the themes' embedding model (offline, cached)."""
+        from .analysis.variant_suggestions import suggest_variants
+        from .embed import EmbeddingCache
+
+        embedder = embedder or make_embedder(self.config.themes.embedding, self.models_dir)
+        return suggest_variants(self.phrase_families, family, self.corpus, embedder,
+                                EmbeddingCache(self.cache_dir), top=top)
+
     # -- results kept by fingerprint ------------------------------------------------------------
     @cached_property
     def results(self) -> ResultCache:
