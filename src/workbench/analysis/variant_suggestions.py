@@ -89,8 +89,8 @@ def suggest_variants(families: PhraseFamilies, label: str, corpus: Corpus, embed
                      max_candidates: int = 5000, margin: float = 0.1) -> pd.DataFrame:
     """Up to ``top`` wordings from the corpus that the family does not find yet, most similar first.
 
-    A wording already found by the family, or overlapping one of its matches, is left out; so is a wording
-    overlapping a better suggestion in the same place. Of the wordings around one place, the widest whose
+    A wording already found by the family, overlapping one of its matches or inside one of its members ("not
+    for them"), is left out; so is a wording overlapping a better suggestion in the same place. Of the wordings around one place, the widest whose
     similarity is within ``margin`` of the best is proposed (the whole "with the carers and not for them", not
     its piece "not for them"). Columns: COLUMNS (``closest``: the member it is nearest
     to; ``count``/``doc_count``: how often this wording occurs; the trace columns point at its first use).
@@ -101,12 +101,13 @@ def suggest_variants(families: PhraseFamilies, label: str, corpus: Corpus, embed
     taken: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for seg_id, s, e in found[["seg_id", "start_char", "end_char"]].itertuples(index=False):
         taken[seg_id].append((int(s), int(e)))
-    member_keys = {wording_key(m) for m in members}
+    member_keys = [wording_key(m) for m in members]
+    edges = ({k.split()[0] for k in member_keys if k}, {k.split()[-1] for k in member_keys if k})
     cands = candidate_wordings(corpus, vocabulary)
     if cands.empty:
         return pd.DataFrame(columns=COLUMNS)
     cands["key"] = cands["wording"].map(wording_key)
-    free = [not any(s < b and a < e for a, b in taken.get(seg, ())) and key not in member_keys
+    free = [not any(s < b and a < e for a, b in taken.get(seg, ())) and not _piece_of(key, member_keys)
             for seg, s, e, key in cands[["seg_id", "start_char", "end_char", "key"]].itertuples(index=False)]
     cands = cands[free]
     if cands.empty:
@@ -129,7 +130,7 @@ def suggest_variants(families: PhraseFamilies, label: str, corpus: Corpus, embed
     for r in ranked.itertuples(index=False):
         if r.key in used_keys or any(r.start_char < b and a < r.end_char for a, b in spans[r.seg_id]):
             continue
-        r = _widest(r, by_seg[r.seg_id], margin)
+        r = _widest(r, by_seg[r.seg_id], margin, edges)
         if r.key in used_keys or any(r.start_char < b and a < r.end_char for a, b in spans[r.seg_id]):
             continue
         used_keys.add(r.key)
@@ -146,12 +147,24 @@ def suggest_variants(families: PhraseFamilies, label: str, corpus: Corpus, embed
     return pd.DataFrame(chosen, columns=COLUMNS)
 
 
-def _widest(best, group: pd.DataFrame, margin: float):
-    """The widest candidate in ``group`` (one segment) around ``best`` scoring within ``margin`` of it."""
+def _piece_of(key: str, member_keys: list[str]) -> bool:
+    """A wording that is one of the members or a run of words inside one ("not for them" in "with people, not
+    for them") is not a new wording."""
+    return any(f" {key} " in f" {m} " for m in member_keys)
+
+
+def _widest(best, group: pd.DataFrame, margin: float, edges: tuple[set[str], set[str]]):
+    """The widest candidate in ``group`` (one segment) around ``best`` scoring within ``margin`` of it,
+    preferring those that start with a word a member starts with and end with one a member ends with
+    ("with the carers and not for them", not "to be with the carers and not for")."""
     around = group[(group["start_char"] <= best.start_char) & (group["end_char"] >= best.end_char)
                    & (group["similarity"] >= best.similarity - margin)]
     if around.empty:
         return best
+    starts, ends = edges
+    keys = around["key"].str.split()
+    framed = around[[k[0] in starts and k[-1] in ends for k in keys]]
+    around = framed if not framed.empty else around
     widths = (around["end_char"] - around["start_char"]).tolist()
     return next(around.iloc[[widths.index(max(widths))]].itertuples(index=False))
 
