@@ -75,6 +75,38 @@ def test_no_fragment_reaches_the_top_50(frag_miner):
     assert not [f for f in FRAGMENTS if f in top]
 
 
+@pytest.mark.parametrize("miner", ["an_miner", "an_miner_2", "an_key_miner"])
+def test_no_fragment_reaches_the_top_50_on_the_other_fixtures(request, miner):
+    phrases = request.getfixturevalue(miner).phrases_
+    top = [p.lower() for p in phrases["phrase"].head(50)]
+    assert top, "nothing was found"
+    assert not [f for f in FRAGMENTS if f in top]
+
+
+# "people who use" recurs six times, with six different objects; "old hierarchies creep" always before "back".
+OPEN_A = """Ida: People who use services should chair it. People who use wheelchairs could not get in. The old
+hierarchies creep back in when nobody is looking.
+
+Joe: People who use buses came late. Old hierarchies creep back in, slowly.
+"""
+OPEN_B = """Kay: People who use libraries know. People who use services know too. Old hierarchies creep back in.
+
+Lev: People who use services were not asked.
+"""
+
+
+@pytest.fixture(scope="module")
+def open_miner(an_build):
+    return PhraseMiner(min_count=2).fit(an_build("open_ends", {"transcripts/a.txt": OPEN_A,
+                                                                "transcripts/b.txt": OPEN_B}).table)
+
+
+def test_a_verb_cut_off_from_its_object_or_particle_does_not_end_a_phrase(open_miner):
+    phrases = set(open_miner.phrases_["phrase"].str.lower())
+    assert "people who use services" in phrases and "old hierarchies" in phrases, phrases
+    assert "people who use" not in phrases and "old hierarchies creep" not in phrases, phrases
+
+
 def test_every_phrase_starts_and_ends_with_a_content_word(frag, frag_miner):
     content = frag_miner.content_words_
     for key in frag_miner.phrases_["phrase_key"]:

@@ -3,8 +3,9 @@
 - Matched on lemmas, so inflections merge ("lived experiences" -> "lived experience"); the most
   frequent surface form is shown.
 - A phrase starts and ends with a content word: a noun, verb, adjective or adverb that is not a function
-  word in disguise (``content_word``). Fragments such as "need to", "range of", "people with" or
-  "of co-production" are not phrases; slogans made of small words ("nothing about us without us") are
+  word in disguise (``content_word``), and does not end on a verb cut off from its object or particle
+  ("people who use [services]", "old hierarchies creep [back]"). Fragments such as "need to", "range of", "people with" or "of co-production" are not
+  phrases; slogans made of small words ("nothing about us without us") are
   found as quoted statements and phrase families instead.
 - Commas and hyphens may sit inside a phrase ("people, not budgets"); sentence punctuation, quotes and
   brackets end it; a phrase never crosses a segment boundary.
@@ -25,6 +26,11 @@ from ..annotate import AnnotatedCorpus
 from .base import Analysis
 from .lexicon import CONTENT_STOP_WORDS, FILLER_PHRASES, FILLER_WORDS, FUNCTION_POS, LIGHT_VERBS, LIGHT_WORDS
 from .tokens import TokenTable, speaker_key
+
+# A phrase ending on a verb followed by the start of its object, or by its particle ("old hierarchies creep
+# [back]"), is cut short.
+OBJECT_START = frozenset({"NOUN", "PROPN", "PRON", "DET", "NUM", "ADJ"})
+PARTICLES = frozenset({"back", "up", "out", "off", "down", "away", "over"})
 
 OCCURRENCE_COLUMNS = ["phrase_key", "doc_id", "seg_id", "start_char", "end_char", "speaker", "surface"]
 NGRAM_COLUMNS = ["phrase", "phrase_key", "n", "count", "doc_count", "speaker_count", "pmi", "score",
@@ -55,6 +61,7 @@ class PhraseMiner(Analysis):
         # (a run ends at hard punctuation or a sentence start).
         seqs: list[tuple[list[str], list[int], list[int]]] = []
         is_content: list[list[bool]] = []  # per segment, per word: used as a content word here
+        open_verb: list[list[bool]] = []  # per segment, per word: a verb whose object follows right after it
         unigram: Counter[str] = Counter()
         as_content: Counter[str] = Counter()  # how often each lemma is used as a content word
         for st in table.segments:
@@ -75,6 +82,10 @@ class PhraseMiner(Analysis):
             unigram.update(lem)
             seqs.append((lem, idx, run))
             is_content.append(flags)
+            open_verb.append([st.pos[i] == "VERB" and i + 1 < len(st.pos) and not st.is_punct[i + 1]
+                              and not st.sent_start[i + 1]
+                              and (st.pos[i + 1] in OBJECT_START or st.lower[i + 1] in PARTICLES)
+                              for i in idx])
         total = max(sum(unigram.values()), 1)
         # Content words by lemma, for the score's share of content words: used as one at least half the time.
         self.content_words_ = frozenset(w for w, c in as_content.items() if 2 * c >= unigram[w])
@@ -103,10 +114,12 @@ class PhraseMiner(Analysis):
                         level[key + (lem[q],)].append((si, p))
 
         # A phrase starts and ends with a content word in at least half of its occurrences, judged on each
-        # occurrence's own part of speech ("access needs" yes, "people need [to]" no).
+        # occurrence's own part of speech ("access needs" yes, "people need [to]" no), and does not end on a
+        # verb cut off from its object ("people who use [services]", "co-production means [different things]").
         candidates = {k: v for k, v in counts.items()
                       if k[0] in sometimes and k[-1] in sometimes and self._allowed(k)
-                      and 2 * sum(is_content[si][p] and is_content[si][p + len(k) - 1] for si, p in v) >= len(v)}
+                      and 2 * sum(is_content[si][p] and is_content[si][p + len(k) - 1]
+                                  and not open_verb[si][p + len(k) - 1] for si, p in v) >= len(v)}
         # Longest first: drop a phrase when kept longer phrases cover (nearly) all its occurrences.
         # Per segment: start -> furthest end of a kept phrase starting there. A kept phrase is at most
         # max_n words long, so only the few starts from p + n - max_n to p can contain (p, p + n).
