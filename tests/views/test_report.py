@@ -249,9 +249,33 @@ def test_phrases_highlight_the_match_and_skip_pieces_of_shown_phrases(html):
     phrases = html[html.index('id="phrases"'):html.index('id="families"')]
     assert "<mark>Pay carers</mark>" in phrases
     assert "<mark>with us, not for us</mark>" in phrases
-    assert "a quoted phrase" in phrases
+    quoted = phrases[phrases.index('id="quoted"'):]  # quoted statements have their own table, after the n-grams
+    assert "<strong>“with us, not for us”</strong>" in quoted and "with us, not for us" not in \
+        phrases[:phrases.index('id="quoted"')].replace("<mark>with us, not for us</mark>", "")
     # "carers" is a piece of "pay carers" and said no more often: left out.
     assert "<strong>carers</strong>" not in phrases and "<strong>pay carers</strong>" in phrases
+
+
+def test_one_wording_is_shown_once_under_its_family():
+    """A slogan that is a family's wording, a quoted statement and a recurring n-gram is listed once: under its
+    family. A wording both quoted and recurring but in no family is listed once, in the row that counts more."""
+    data = make_data()
+    fam = "with, not for"
+    extra = pd.DataFrame([
+        {"phrase": "with us not for us", "kind": "ngram", "family": fam, "count": 2, "doc_count": 1,
+         "speaker_count": 2, "score": 9.0, **span(3, "With us, not for us")},
+        {"phrase": "pay carers", "kind": "quoted", "count": 1, "doc_count": 1, "speaker_count": 1, "score": 0.1,
+         **span(2, "Pay carers")}])
+    phrases = pd.concat([data.phrases, extra], ignore_index=True)
+    phrases.loc[phrases["kind"] == "family", "variants"] = "with us not for us"
+    phrases.loc[phrases["kind"] == "quoted", "family"] = [fam, ""]
+    html = build_report(make_data(phrases=phrases))
+    section = html[html.index('id="phrases"'):html.index('id="families"')]
+    shown = re.findall(r"<strong>(.*?)</strong>", section)
+    assert shown == ["pay carers", "&lt;script&gt;alert(1)&lt;/script&gt;"]  # not the family's wording
+    assert 'id="quoted"' not in section  # its only quoted statements were shown elsewhere
+    families = html[html.index('id="families"'):html.index('id="themes"')]
+    assert families.count("“with us not for us”") == 1
 
 
 def test_stability_is_said_in_plain_words(html):
