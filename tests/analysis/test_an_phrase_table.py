@@ -158,3 +158,19 @@ def test_a_wording_both_quoted_and_recurring_is_shown_once_with_the_larger_count
         ("family", "with, not for"), ("quoted", "with people not for them and their carers"),
         ("ngram", "service users"), ("quoted", "tick-box")]
     assert wording_key("“With, not-for’s”") == "with not fors"
+
+
+def test_a_quoted_statement_carries_a_family_only_when_it_is_one_of_its_wordings(an_build):
+    from workbench.analysis.quotes import QuotedPhrases
+
+    bench = an_build("quoted_family", {"transcripts/q.txt": (
+        "Ana: The banner said “with us, not for us” in red.\n\n"
+        "Ben: The plan says it was “co-produced with people with lived experience” on page one.\n\n"
+        "Ana: And the poster said “Nothing about us without us, ever”.\n")})
+    families = PhraseFamilies().fit(bench.annotated)
+    table, _ = build_phrase_table(bench.corpus, None, QuotedPhrases().fit(bench.corpus), families)
+    label = dict(zip(rows(table, "quoted")["phrase"], rows(table, "quoted")["family"]))
+    assert label == {"with us, not for us": "with, not for",
+                     "co-produced with people with lived experience": "",  # mentions "lived experience"
+                     "nothing about us without us, ever": "nothing about us without us"}
+    assert "lived experience as expertise" in set(families.matches_["family"])

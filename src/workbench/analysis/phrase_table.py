@@ -17,6 +17,8 @@ PHRASE_COLUMNS = ["phrase", "family", "kind", "count", "doc_count", "speaker_cou
 TRACE_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char"]
 OCCURRENCE_COLUMNS = ["phrase", "kind", "family", "doc_id", "seg_id", "start_char", "end_char", "speaker", "surface"]
 KIND_ORDER = {"family": 0, "quoted": 1, "ngram": 2}
+# A quoted statement carries a family when the family's match covers at least this share of it.
+QUOTE_FAMILY_COVER = 0.6
 
 
 def example_quote(corpus: Corpus, seg_id: str, start: int, end: int, max_chars: int = 240,
@@ -48,12 +50,16 @@ def _family_of(families: PhraseFamilies | None) -> dict[str, list[tuple[int, int
     return spans
 
 
-def _family_for(occurrences: list[tuple], spans: dict[str, list[tuple[int, int, str]]]) -> str:
-    """The family most of a phrase's occurrences overlap (at least half of them), else ""."""
+def _family_for(occurrences: list[tuple], spans: dict[str, list[tuple[int, int, str]]],
+                min_cover: float = 0.0) -> str:
+    """The family most of a phrase's occurrences overlap (at least half of them), else "". With ``min_cover``,
+    an occurrence counts only when the family's match covers that share of it: a quoted statement belongs to a
+    family when it is one of its wordings (“with us, not for us”), not when it merely mentions one
+    (“co-produced with people with lived experience”)."""
     votes: dict[str, int] = defaultdict(int)
     for _, seg_id, start, end, *_ in occurrences:
         for s, e, label in spans.get(seg_id, ()):
-            if s < end and start < e:
+            if s < end and start < e and min(e, end) - max(s, start) >= min_cover * (end - start):
                 votes[label] += 1
     if not votes:
         return ""
@@ -93,7 +99,7 @@ def build_phrase_table(corpus: Corpus, ngrams: PhraseMiner | None = None, quoted
         by_key = _grouped(quoted.occurrences_, "phrase")
         for q in quoted.phrases_.itertuples(index=False):
             group = by_key[quote_key(q.example)]
-            family = _family_for(group, spans)
+            family = _family_for(group, spans, min_cover=QUOTE_FAMILY_COVER)
             rows.append(_row(q, q.phrase, "quoted", family))
             occ += [(q.phrase, "quoted", family, *rest) for rest in group]
     if ngrams is not None:
