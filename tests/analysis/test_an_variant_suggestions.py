@@ -111,3 +111,21 @@ def test_candidates_stay_inside_a_sentence(an_sug):
 def test_unknown_family_is_E305(an_sug, an_sug_families):
     with pytest.raises(WorkbenchError, match=r"^\[E305\].*'with not four'.*with, not for"):
         suggest_variants(an_sug_families, "with not four", an_sug.corpus, BagOfWords())
+
+
+
+def test_a_suggestion_starts_and_ends_with_a_small_word_only_where_a_member_does(an_build):
+    from workbench.analysis.phrase_table import wording_key
+    from workbench.analysis.phrases import stop_words
+
+    bench = an_build("suggest_edges", {"transcripts/e.txt": (
+        "Rose: We work with people, not for them.\n\nDev: It was all done for people with good intentions.\n")})
+    families = PhraseFamilies().fit(bench.annotated)
+    found = suggest_variants(families, "with, not for", bench.corpus, BagOfWords(), top=50, min_similarity=0.0)
+    members = [wording_key(m).split() for m in family_members(families, "with, not for")]
+    starts, ends = {m[0] for m in members}, {m[-1] for m in members}
+    assert "for people with" not in set(found["wording"])  # the best match for the family without this rule
+    for wording in found["wording"]:
+        words = wording_key(wording).split()
+        assert words[0] not in stop_words() or words[0] in starts, wording
+        assert words[-1] not in stop_words() or words[-1] in ends, wording

@@ -90,7 +90,8 @@ def suggest_variants(families: PhraseFamilies, label: str, corpus: Corpus, embed
     """Up to ``top`` wordings from the corpus that the family does not find yet, most similar first.
 
     A wording already found by the family, overlapping one of its matches or inside one of its members ("not
-    for them"), is left out; so is a wording overlapping a better suggestion in the same place. Of the wordings around one place, the widest whose
+    for them"), or starting or ending with a small word where no member does ("for people with"), is left out;
+    so is a wording overlapping a better suggestion in the same place. Of the wordings around one place, the widest whose
     similarity is within ``margin`` of the best is proposed (the whole "with the carers and not for them", not
     its piece "not for them"). Columns: COLUMNS (``closest``: the member it is nearest
     to; ``count``/``doc_count``: how often this wording occurs; the trace columns point at its first use).
@@ -108,6 +109,7 @@ def suggest_variants(families: PhraseFamilies, label: str, corpus: Corpus, embed
         return pd.DataFrame(columns=COLUMNS)
     cands["key"] = cands["wording"].map(wording_key)
     free = [not any(s < b and a < e for a, b in taken.get(seg, ())) and not _piece_of(key, member_keys)
+            and _framed(key, edges)
             for seg, s, e, key in cands[["seg_id", "start_char", "end_char", "key"]].itertuples(index=False)]
     cands = cands[free]
     if cands.empty:
@@ -145,6 +147,18 @@ def suggest_variants(families: PhraseFamilies, label: str, corpus: Corpus, embed
         if len(chosen) >= top:
             break
     return pd.DataFrame(chosen, columns=COLUMNS)
+
+
+def _framed(key: str, edges: tuple[set[str], set[str]]) -> bool:
+    """A wording may start or end with a small word ("for", "as", "than") only where a member does: "as quoted
+    below as" and "for people with" are pieces of sentences, "with the carers and not for them" is a wording."""
+    from .phrases import stop_words
+
+    words = key.split()
+    if not words:
+        return False
+    first, last = words[0], words[-1]
+    return (first not in stop_words() or first in edges[0]) and (last not in stop_words() or last in edges[1])
 
 
 def _piece_of(key: str, member_keys: list[str]) -> bool:
