@@ -69,10 +69,13 @@ NOTEBOOKS["02_phrases"] = [
 
 What do people keep saying, in what words, where, and who says it? This notebook finds
 
-- **recurring phrases** (2–8 words, matched on word stems so "lived experiences" counts with "lived experience"),
-- **quoted phrases** — words people put in quotation marks, often slogans,
+- **recurring phrases** (2–8 words, matched on word stems so "lived experiences" counts with "lived experience");
+  a phrase starts and ends with a word that carries meaning, so fragments such as "need to" or "people with"
+  are not listed,
+- **quoted statements** — everything people put in quotation marks (2–25 words), even when quoted once: slogans,
+  things people were told, words held at a distance,
 - **phrase families** — different wordings of one idea ("with not for", "with people, not for them",
-  "from doing for to doing with"),
+  "from doing for to doing with"), which you can extend with wordings suggested from the corpus,
 
 and lets you read every occurrence in context (a *concordance*). **Keyness** then compares groups: which words
 do transcripts use more than blogs, or people with lived experience more than practitioners?
@@ -92,12 +95,43 @@ print(f"{len(bench.corpus.documents)} documents, {len(bench.corpus.segments)} se
 phrases[phrases.kind == "family"][["phrase", "count", "doc_count", "speaker_count", "score"]]"""),
     ("code", """families = bench.phrase_families
 families.variants_[families.variants_.family == "with, not for"][["variant", "count", "doc_count"]]"""),
-    ("md", "## Quoted phrases: what people put in quotation marks"),
+    ("md", """## New wordings for a family
+
+A family finds only the wordings its patterns describe. `suggest_variants` looks in the corpus for other wordings
+close in meaning to the ones the family already has, comparing them with the same offline sentence model as the
+themes. Nothing changes until you accept a wording: accepted wordings are written to your own families file
+(`my-families.yml` beside the corpus folder unless `[phrases] families_file` names one; the previous version is
+kept as `.bak`), and the family finds them from the next run on."""),
+    ("code", """from workbench.views.variant_suggester import VariantSuggester, VariantSuggesterWidget
+
+suggester = VariantSuggester(bench, top=6)
+suggestions = suggester.suggest("with, not for")
+suggestions[["wording", "closest", "count", "doc_id", "start_char", "end_char"]].head(3)"""),
+    ("md", "Pick a family, ask for suggestions, tick the good ones, accept them and save:"),
+    ("code", """ui = VariantSuggesterWidget(suggester)
+ui.box"""),
+    ("md", """The widget drives the same object, so it can also be used from code. Here it accepts the first suggestion
+and saves it to a file in a temporary folder (for your own work, keep the path it proposes)."""),
+    ("code", """import tempfile
+from pathlib import Path
+
+ui.family.value = "with, not for"
+ui.suggest_button.click()
+ui.choices.value = (0,)
+ui.accept_button.click()
+ui.path.value = str(Path(tempfile.mkdtemp()) / "my-families.yml")
+ui.save_button.click()
+print(ui.status.value)
+print(Path(ui.path.value).read_text(encoding="utf-8").splitlines()[-1])"""),
+    ("md", """## Quoted statements: what people put in quotation marks
+
+Most used first; once is enough to be listed. A statement that is one of a family's wordings carries the family."""),
     ("code", """phrases[phrases.kind == "quoted"][["phrase", "family", "count", "doc_count", "variants"]].head(8)"""),
     ("md", """## Recurring phrases
 
 Ranked by how strongly the words belong together *and* how widely the phrase is used: across documents and
-speakers, not one person repeating themselves."""),
+speakers, not one person repeating themselves. A phrase starts and ends with a word that carries meaning, and
+small words inside lower its score, so "lived experience" ranks above "people with lived experience"."""),
     ("code", """phrases[phrases.kind == "ngram"][["phrase", "family", "count", "doc_count", "speaker_count", "score"]].head(15)"""),
     ("md", "Each phrase comes with an example quote that says where it is (segment and character offsets):"),
     ("code", """print(phrases[phrases.kind == "ngram"].iloc[0].example)"""),
