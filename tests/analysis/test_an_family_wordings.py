@@ -66,6 +66,7 @@ CASES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
         ("That is how old hierarchies creep back.", "hierarchies creep back"),
         ("That's the old hierarchy creeping back in.", "hierarchy creeping back"),
         ("It stopped me slipping back into chairing mode.", "slipping back into chairing mode"),
+        ("By the third meeting the officers had slipped back into jargon.", "slipped back into jargon"),
     ], [
         "She crept back to bed after the meeting.",
         "He slipped back into the room unnoticed.",
