@@ -17,6 +17,7 @@ CASES: dict[str, tuple[list[tuple[str, str]], list[str]]] = {
         ("The aim is to move from doing things for people to doing things with them.",
          "from doing things for people to doing things with them"),
         ("We work with people, not for them.", "with people, not for them"),
+        ("It was planned with the families and not for them.", "with the families and not for them"),
         ("It’s about doin’ things with folk, not for ’em.", "doin’ things with folk, not for ’em"),
         ("The poster said “with, not for” in red.", "with, not for"),
         ("We did it with the community rather than for them.", "with the community rather than for them"),

@@ -28,11 +28,11 @@ class BagOfWords(Embedder):
         return out
 
 
-# "with the carers and not for them" is the new wording: the "with, not for" patterns do not find it (a
-# conjunction between the object and "not"). The other sentences have nothing to do with the family.
+# "with the carers and not just for them" is the new wording: the "with, not for" patterns do not find it (a
+# word between "not" and "for"). The other sentences have nothing to do with the family.
 AN_SUG_T = """Rose: We work with people, not for them. That is the deal.
 
-Dev: It has to be with the carers and not for them, every single time.
+Dev: It has to be with the carers and not just for them, every single time.
 
 Rose: The tea trolley came late. Nobody minded the biscuits.
 
@@ -48,7 +48,7 @@ author: Nadia Brennan
 
 Councils say with not for on every poster. The car park was full on Monday.
 """
-NEW = "with the carers and not for them"
+NEW = "with the carers and not just for them"
 
 
 @pytest.fixture(scope="module")

@@ -92,7 +92,7 @@ def suggest_variants(families: PhraseFamilies, label: str, corpus: Corpus, embed
     A wording already found by the family, overlapping one of its matches or inside one of its members ("not
     for them"), or starting or ending with a small word where no member does ("for people with"), is left out;
     so is a wording overlapping a better suggestion in the same place. Of the wordings around one place, the widest whose
-    similarity is within ``margin`` of the best is proposed (the whole "with the carers and not for them", not
+    similarity is within ``margin`` of the best is proposed (the whole "with the carers and not just for them", not
     its piece "not for them"). Columns: COLUMNS (``closest``: the member it is nearest
     to; ``count``/``doc_count``: how often this wording occurs; the trace columns point at its first use).
     """
@@ -151,7 +151,7 @@ def suggest_variants(families: PhraseFamilies, label: str, corpus: Corpus, embed
 
 def _framed(key: str, edges: tuple[set[str], set[str]]) -> bool:
     """A wording may start or end with a small word ("for", "as", "than") only where a member does: "as quoted
-    below as" and "for people with" are pieces of sentences, "with the carers and not for them" is a wording."""
+    below as" and "for people with" are pieces of sentences, "with the carers and not just for them" is a wording."""
     from .phrases import stop_words
 
     words = key.split()
@@ -170,7 +170,7 @@ def _piece_of(key: str, member_keys: list[str]) -> bool:
 def _widest(best, group: pd.DataFrame, margin: float, edges: tuple[set[str], set[str]]):
     """The widest candidate in ``group`` (one segment) around ``best`` scoring within ``margin`` of it,
     preferring those that start with a word a member starts with and end with one a member ends with
-    ("with the carers and not for them", not "to be with the carers and not for")."""
+    ("with the carers and not just for them", not "to be with the carers and not just for")."""
     around = group[(group["start_char"] <= best.start_char) & (group["end_char"] >= best.end_char)
                    & (group["similarity"] >= best.similarity - margin)]
     if around.empty:
