@@ -99,7 +99,7 @@ def test_phrases_put_families_first_and_respect_the_limit(root, dash):
 
 def test_phrases_show_every_wording_once(dash):
     """A family's wording quoted or recurring is left to the family; a wording quoted and recurring is shown
-    once, in the row that counts more."""
+    once, in the row that counts more; a statement quoted once is left to the report."""
     fam = "with, not for"
     row = {"doc_count": 1, "speaker_count": 1, "score": 1.0, "example": "", "doc_id": "d", "seg_id": "d#0000",
            "start_char": 0, "end_char": 1}
@@ -109,7 +109,8 @@ def test_phrases_show_every_wording_once(dash):
         {**row, "phrase": "with people not for them", "kind": "ngram", "family": fam, "count": 3, "variants": ""},
         {**row, "phrase": "logic model", "kind": "quoted", "family": "", "count": 2, "variants": ""},
         {**row, "phrase": "logic model", "kind": "ngram", "family": "", "count": 4, "variants": ""},
-        {**row, "phrase": "tea trolley", "kind": "quoted", "family": "", "count": 1, "variants": ""}])
+        {**row, "phrase": "tea trolley", "kind": "quoted", "family": "", "count": 2, "variants": ""},
+        {**row, "phrase": "ask june", "kind": "quoted", "family": "", "count": 1, "variants": ""}])
     mine = Dashboard(dash.bench)
     mine.__dict__["_phrase_tables"] = (table, pd.DataFrame())
     shown = list(zip(mine.phrases()["kind"], mine.phrases()["phrase"]))

@@ -70,11 +70,12 @@ class Dashboard:
         return self.bench.phrase_tables
 
     def phrases(self) -> pd.DataFrame:
-        """Families (most used first), quoted statements (most used first, at most a third of the list),
-        then the top recurring phrases by score, at most ``max_phrases`` in all; every wording once."""
+        """Families (most used first), quoted statements used more than once (most used first, at most a third
+        of the list), then the top recurring phrases by score, at most ``max_phrases`` in all; every wording
+        once. A room sees what recurs; statements quoted once are in the report and notebook 02."""
         table = distinct_wordings(self._phrase_tables[0])
-        quoted = table[table["kind"] == "quoted"].sort_values(["count", "doc_count", "phrase"],
-                                                              ascending=[False, False, True])
+        quoted = table[(table["kind"] == "quoted") & (table["count"] >= 2)]
+        quoted = quoted.sort_values(["count", "doc_count", "phrase"], ascending=[False, False, True])
         parts = [table[table["kind"] == "family"].sort_values(["count", "phrase"], ascending=[False, True]),
                  quoted.head(max(1, self.max_phrases // 3)),
                  table[table["kind"] == "ngram"].sort_values(["score", "phrase"], ascending=[False, True])]
