@@ -125,7 +125,7 @@ def test_analyse_writes_segments_and_manifest(capsys, tmp_path, wb_small_corpus,
     by_id = {row[1]: row for row in rows[1:]}
     for seg in corpus.segments:
         row = by_id[seg.seg_id]
-        assert row[0] == seg.doc_id and row[7] == seg.text
+        assert row[0] == seg.doc_id and row[SEGMENT_HEADER.index("text")] == seg.text
         assert (int(row[2]), int(row[3])) == (seg.start_char, seg.end_char)
 
     manifest = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
