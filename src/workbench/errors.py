@@ -147,6 +147,7 @@ class Errors:
             "reset, and it is kept as it is. Close other programs that may hold it, keep the folder on a "
             "local disk (not a network share), or restore the file from your backup; codings exported with "
             "'workbench export-codings' can be brought back with 'workbench merge-codings'.")
+    E421 = ("[E421] Cannot set codes against themes: {detail}. To fix it, {hint}.")
 
     # Coding panel and review queue (E430-E439)
     E430 = ("[E430] The {role}'s name is missing (got {got}). Give your name, e.g. CodingPanel(bench, "

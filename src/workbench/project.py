@@ -347,6 +347,22 @@ class Workbench:
                          for d, a, b, t in zip(frame["doc_id"], frame["start_char"], frame["end_char"], frame["text"])]
         return frame[CODE_COLUMNS].sort_values(["doc_id", "start_char", "code", "coder"]).reset_index(drop=True)
 
+    def codes_by_theme(self, codes: pd.DataFrame | None = None):
+        """Accepted codes against the machine's themes (a fitted ``CodeThemeMatrix``), or None when there are
+        no accepted codings, themes are off, or the corpus is too small for themes."""
+        from .analysis.code_themes import CodeThemeMatrix
+
+        codes = self.codes_table() if codes is None else codes
+        if not len(codes) or not self.config.themes.enabled:
+            return None
+        try:
+            model = self.themes
+        except WorkbenchError as err:
+            if err.code != "E362":
+                raise
+            return None
+        return CodeThemeMatrix().fit(codes, model.assignments_, model.themes_)
+
     def pseudonymiser(self):
         """A Pseudonymiser fitted on this corpus (speaker names, PERSON entities, the configured names)."""
         from .privacy import Pseudonymiser, load_names
@@ -487,6 +503,13 @@ class Workbench:
             with self._timed("write"):
                 written["codes"] = out / "codes.csv"
                 write_table_csv(codes, written["codes"])
+            if themes is not None:  # codes against the machine's themes, and the quotes behind each cell
+                matrix = self.codes_by_theme(codes)
+                with self._timed("write"):
+                    written["codes_by_theme"] = out / "codes_by_theme.csv"
+                    write_table_csv(matrix.table(), written["codes_by_theme"])
+                    written["codes_by_theme_quotes"] = out / "codes_by_theme_quotes.csv"
+                    write_table_csv(matrix.segments_, written["codes_by_theme_quotes"])
         with self._timed("export"):
             written.update(self.export(out, written))
         manifest = build_manifest(

@@ -1,8 +1,9 @@
 """report.html: one self-contained, offline HTML file for trainers and readers who never open Python.
 
 Sections: the corpus at a glance, recurring phrases, phrase families, themes, barriers, enablers, codes
-(when there are accepted codings) and how the report was made. Charts are inline SVG (no JavaScript,
-no fonts or files from elsewhere); a Content-Security-Policy forbids scripts and outside requests anyway.
+and codes against themes (when there are accepted codings; ``report_code_themes``) and how the report was
+made. Charts are inline SVG (no JavaScript, no fonts or files from elsewhere); a Content-Security-Policy forbids
+scripts and outside requests anyway.
 
 Safety: every string that comes from the corpus (quotes, names, titles, phrases, labels, paths) is passed
 through ``html.escape(..., quote=True)``; a transcript line ``<script>`` shows as text. With
@@ -30,6 +31,7 @@ from ..analysis.phrase_table import distinct_wordings
 from ..corpus.segment import sentence_spans
 from ..errors import Errors, WorkbenchError
 from ..safe_files import replace_atomic
+from . import report_code_themes
 
 TRACE = ["doc_id", "seg_id", "start_char", "end_char"]
 # Columns each frame of ReportData needs (frames may carry more; a missing frame is None).
@@ -692,6 +694,7 @@ mark { background: #fff1a8; padding: 0 0.1em; }
 .warn { color: #a1281d; font-weight: 600; } .muted { color: #666; }
 svg.chart { display: block; width: 100%; max-width: 50rem; height: auto; margin: 1rem 0; }
 section.item { border-top: 1px solid #e3e3e3; }
+.wide { overflow-x: auto; } table.code-themes td a { display: block; color: #1f4e79; font-weight: 600; }
 @media print {
   body { font-size: 12pt; } main { max-width: none; padding: 0; }
   nav.toc { background: none; border: 1px solid #999; }
@@ -726,6 +729,9 @@ def build_report(source, *, title: str | None = None,
     ]
     if data.codes is not None and len(data.codes):
         sections.append(("codes", "Codes", r.codes()))
+        code_themes = report_code_themes.section_html(data, r.quote, r.t, r.max_quotes)
+        if code_themes:
+            sections.append(("codes-themes", "Codes and themes", code_themes))
     sections.append(("method", "How this report was made", r.method()))
     toc = "".join(f'<li><a href="#{key}">{escape(name)}</a></li>' for key, name, _ in sections)
     first = ' class="first"'
