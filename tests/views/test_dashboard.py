@@ -1,6 +1,8 @@
 """Headless tests of the trainers' dashboard: the Dashboard controller and its widget, on a small corpus."""
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -8,6 +10,7 @@ from workbench.config import Config
 from workbench.errors import WorkbenchError
 from workbench.project import Workbench
 from workbench.views.dashboard import QUOTE_COLUMNS, Dashboard, DashboardWidget
+from workbench.views.dashboard_bars import MIN_WIDTH, bars, style_rules
 
 MEETING = """Workshop on payment and trust
 
@@ -233,3 +236,63 @@ def test_a_second_dashboard_shows_the_same_themes_and_quotes(root, dash):
     pd.testing.assert_frame_equal(again.themes(), fitted)
     for tid in fitted["theme_id"]:
         pd.testing.assert_frame_equal(again.quotes_for_theme(int(tid)), dash.quotes_for_theme(int(tid)))
+
+
+# -- the bar charts on the theme and barrier/enabler tabs ---------------------------------------------
+def bar_width(style_html: str, name: str, index: int) -> float:
+    m = re.search(rf"\.wb-bar-{name}-{index} \{{ background-image: linear-gradient\(to right, \S+ 0%, \S+ "
+                  rf"([\d.]+)%, transparent", style_html)
+    assert m, (name, index)
+    return float(m.group(1))
+
+
+def test_bars_are_proportional_to_the_counts():
+    chart = bars([("a", "A", 40), ("b", "B", 10), ("c", "C", 1), ("d", "D", 0)])
+    assert [b.width for b in chart] == [100.0, 25.0, MIN_WIDTH, 0.0]  # a count of 1 still shows
+    assert [b.key for b in chart] == ["a", "b", "c", "d"]
+    assert bars([]) == []
+
+
+def test_theme_and_category_buttons_are_bars_of_their_counts(dash):
+    ui = DashboardWidget(dash)
+    theme_page = ui.tabs.children[1].children[0]
+    style = next(c.value for c in theme_page.children if "wb-bar-style-theme" in c._dom_classes)
+    themes = dash.themes()
+    biggest = themes["size"].max()
+    for i, row in enumerate(themes.itertuples(index=False)):
+        button = ui.theme_buttons[int(row.theme_id)]
+        assert {"wb-bar", "wb-bar-theme", f"wb-bar-theme-{i}"} <= set(button._dom_classes)
+        assert bar_width(style, "theme", i) == pytest.approx(max(MIN_WIDTH, 100 * row.size / biggest), abs=0.05)
+        assert button.description == f"{row.label} ({row.size})"
+    cat_page = ui.tabs.children[2].children[0]
+    assert "Click a bar" in cat_page.children[0].value
+    cats = dash.categories()
+    for kind, group in cats.groupby("kind", sort=False):
+        style = next(c.value for c in cat_page.children if f"wb-bar-style-{kind}" in c._dom_classes)
+        for i, row in enumerate(group.itertuples(index=False)):
+            button = ui.category_buttons[(kind, row.category)]
+            assert f"wb-bar-{kind}-{i}" in button._dom_classes
+            assert bar_width(style, kind, i) == pytest.approx(max(MIN_WIDTH, 100 * row.count / group["count"].max()),
+                                                              abs=0.05)
+        assert bar_width(style, kind, 0) == 100.0  # the most frequent category fills the width
+
+
+def test_clicking_a_bar_shows_that_items_quotes(dash):
+    ui = DashboardWidget(dash)
+    tid = int(dash.themes().iloc[-1]["theme_id"])
+    bar = next(b for b in ui.theme_buttons.values() if f"wb-dash-theme-{tid}" in b._dom_classes)
+    bar.click()
+    for seg_id in dash.quotes_for_theme(tid, limit=ui.max_quotes)["seg_id"]:
+        assert f"<code>{seg_id}</code>" in ui.theme_quotes.value
+    for kind in ("barrier", "enabler"):
+        key = next(k for k in ui.category_buttons if k[0] == kind)
+        ui.category_buttons[key].click()
+        first = dash.quotes_for_category(*key).iloc[0]
+        assert f"<code>{first.seg_id}</code>" in ui.category_quotes.value
+        assert ui.category_buttons[key].button_style == "info"
+
+
+def test_corpus_text_in_bar_labels_cannot_break_the_style(dash):
+    chart = bars([(0, "</style><script>alert(1)</script>", 3)])
+    rules = style_rules("theme", chart, "#fff", "#000")
+    assert "<script>" not in rules and rules.count("</style>") == 1  # labels never go into the CSS

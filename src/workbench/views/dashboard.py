@@ -2,7 +2,7 @@
 
 ``Dashboard`` is plain Python over the Workbench facade (lists and quotes as DataFrames);
 ``DashboardWidget`` is a thin ipywidgets layer over it: three tabs, each a column of large buttons
-and a quotes panel. Served with Voila from ``notebooks/dashboard.ipynb`` (``make dashboard``).
+and a quotes panel; on the theme and barrier/enabler tabs the buttons are a bar chart (``dashboard_bars``). Served with Voila from ``notebooks/dashboard.ipynb`` (``make dashboard``).
 Every quote row keeps doc_id, seg_id, start_char, end_char; corpus text is always escaped.
 """
 from __future__ import annotations
@@ -16,6 +16,8 @@ import pandas as pd
 from ..analysis.phrase_table import distinct_wordings
 from ..corpus.segment import sentence_spans
 from ..errors import Errors, WorkbenchError
+from .dashboard_bars import attach_bars, bars
+from .dashboard_bars import hint as bar_hint
 from .html import escape, text_html
 
 QUOTE_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "text"]
@@ -210,6 +212,9 @@ STYLE = """<style>
 .wb-dash .wb-dash-quote mark { background: #ffe27a; }
 .wb-dash .wb-dash-source { font-size: 17px; color: #555; margin-top: 4px; }
 .wb-dash .wb-dash-hint { font-size: 22px; color: #555; }
+.wb-dash .wb-dash-bar-hint { font-size: 18px; color: #444; margin: 4px 0 6px 0; }
+.wb-dash .wb-dash-list .wb-bar { font-size: 22px; min-height: 52px; font-weight: 600; color: #1a1a1a; }
+.wb-dash .wb-dash-list .wb-bar.mod-info { color: #1a1a1a; background-color: #fff1a8; outline: 4px solid #1a1a1a; }
 </style>"""
 
 
@@ -247,9 +252,13 @@ class DashboardWidget:
                                   lambda _, t=tid: self.show_theme(t))
             button.add_class(f"wb-dash-theme-{tid}")
             self.theme_buttons[tid] = button
+        theme_items = list(self.theme_buttons.values())
         if themes.empty:
             note = dashboard.themes_note or "No themes were found."
             self.theme_quotes.value = f'<p class="wb-dash-hint">{escape(note)}</p>'
+        else:  # the list as a bar chart (dashboard_bars): each button filled in proportion to its count
+            chart = bars((int(r.theme_id), r.label, r.size) for r in themes.itertuples(index=False))
+            theme_items = [bar_hint(w), attach_bars(w, self.theme_buttons, chart, "theme"), *theme_items]
 
         self.category_buttons: dict[tuple[str, str], Any] = {}
         cat_items = []
@@ -261,9 +270,13 @@ class DashboardWidget:
                 button.add_class(f"wb-dash-{kind}")
                 self.category_buttons[(kind, row.category)] = button
                 cat_items.append(button)
+            chart = bars(((kind, r.category), r.category, r.count) for r in group.itertuples(index=False))
+            cat_items.append(attach_bars(w, self.category_buttons, chart, kind))
+        if self.category_buttons:
+            cat_items.insert(0, bar_hint(w))
 
         self.tabs = w.Tab(children=[self._page(items, self.phrase_quotes),
-                                    self._page(list(self.theme_buttons.values()), self.theme_quotes),
+                                    self._page(theme_items, self.theme_quotes),
                                     self._page(cat_items, self.category_quotes)],
                           titles=("Phrases", "Themes", "Barriers and enablers"))
         self.tabs.add_class("wb-dash-tabs")
