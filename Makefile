@@ -3,8 +3,9 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# CORPUS chooses the corpus for `make demo`, `make lab` (every notebook) and `make dashboard`: a folder of documents.
 CORPUS ?= corpora/coproduction
-OUT ?= reports/coproduction
+OUT ?= reports/$(notdir $(abspath $(CORPUS)))
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -30,7 +31,7 @@ demo: setup
 
 test: setup
 	$(BIN)/python -m pytest tests
-	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	env -u WORKBENCH_CORPUS $(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 # The themes as on another machine: torch's portable kernels, one thread everywhere and an empty cache (so the
 # embeddings are made again) and the demo's saved theme model set aside (its curation stays), then notebook 03's
@@ -56,14 +57,14 @@ lint: $(if $(wildcard $(STAMP)),,setup)
 unit: setup
 	$(BIN)/python -m pytest tests
 
-notebooks: setup
-	$(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+notebooks: setup  # nbval checks the stored outputs, which are the demo's: the corpus setting is left out
+	env -u WORKBENCH_CORPUS $(BIN)/python -m pytest --nbval notebooks --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
-lab: setup
-	$(BIN)/jupyter lab notebooks
+lab: setup  # every notebook reads $(CORPUS) (their first cell: CORPUS = None reads WORKBENCH_CORPUS)
+	WORKBENCH_CORPUS="$(abspath $(CORPUS))" $(BIN)/jupyter lab notebooks
 
-dashboard: setup
-	$(BIN)/voila notebooks/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --theme=light
+dashboard: setup  # the dashboard of $(CORPUS)
+	WORKBENCH_CORPUS="$(abspath $(CORPUS))" $(BIN)/voila notebooks/dashboard.ipynb --no-browser --Voila.ip=127.0.0.1 --theme=light
 
 clean:
 	rm -rf $(VENV) .cache reports

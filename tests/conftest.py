@@ -87,6 +87,7 @@ def wb_cache_dir(tmp_path, monkeypatch) -> Path:
 def _wb_no_home_cache(tmp_path_factory, monkeypatch):
     """Every test gets a throwaway default cache, unless it asks for ``wb_cache_dir`` itself."""
     monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path_factory.mktemp("wb_default_cache")))
+    monkeypatch.delenv("WORKBENCH_CORPUS", raising=False)  # the notebooks' corpus setting: tests choose their own
 
 
 @pytest.fixture(scope="session")

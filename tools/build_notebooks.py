@@ -1,10 +1,13 @@
 """Write the notebooks in notebooks/ from the cell sources below, then execute them to store outputs.
 
-Notebooks are thin clients of the package; keeping their source here makes diffs readable.
+Notebooks are thin clients of the package; keeping their source here makes diffs readable. Each starts with a
+parameters cell (CORPUS = None: the WORKBENCH_CORPUS setting, else the demo); the stored outputs are always the
+demo's (WORKBENCH_CORPUS is unset while they run), which is what nbval checks.
 Run: .venv/bin/python tools/build_notebooks.py [name ...]
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +17,14 @@ import nbformat as nbf
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS: dict[str, list[tuple]] = {}  # (kind, source[, tags])
 
+# The first code cell of every notebook: the one setting that chooses the corpus (papermill's "parameters" tag).
+PARAMETERS = ("code", """# Which corpus to read. `make lab CORPUS=corpora/mine` (or the WORKBENCH_CORPUS setting) chooses it for every
+# notebook and the dashboard; or write a folder here, e.g. CORPUS = "corpora/mine". None: that setting, else the demo.
+CORPUS = None""", ["parameters"])
+PICKER_MD = ("md", """The corpus comes from the first cell (`CORPUS`, else the `WORKBENCH_CORPUS` setting that `make lab
+CORPUS=corpora/mine` sets, else the demo). To read another folder of `corpora/` now, choose it below and run the
+cells after it again (*Run ▸ Run Selected Cell and All Below*).""")
+
 NOTEBOOKS["01_corpus"] = [
     ("md", """# 1 · Your corpus: load it, check it, read it
 
@@ -22,8 +33,10 @@ that could not be read), lets you filter segments by kind, document and speaker,
 its segments marked. Every segment keeps its `doc_id`, `seg_id` and character offsets, so any quote can be
 traced back to the exact place in the source.
 
-Run all cells (*Run ▸ Run All Cells*). To use your own files, upload them in the browser below, or put a
-folder under `corpora/` and choose it from the list."""),
+Run all cells (*Run ▸ Run All Cells*). To use your own files, put a folder under `corpora/` and start
+JupyterLab with `make lab CORPUS=corpora/my-folder`: every notebook and the dashboard then read it. You can
+also upload files in the browser below, or choose another folder from its list."""),
+    PARAMETERS,
     ("code", """import pandas as pd
 from workbench.views.corpus_browser import CorpusBrowser, CorpusBrowserWidget
 
@@ -31,9 +44,12 @@ pd.set_option("display.width", 140)
 pd.set_option("display.max_colwidth", 60)
 browser = CorpusBrowser()          # finds the corpora/ folder of this project
 browser.available_corpora()"""),
-    ("md", "## Load the demo corpus"),
-    ("code", """browser.load("coproduction")
-print(browser.summary())"""),
+    ("md", "## Load the corpus"),
+    ("code", """from workbench.views.corpus_choice import chosen_corpus
+
+corpus_path = chosen_corpus(CORPUS)   # CORPUS, else the WORKBENCH_CORPUS setting, else the demo
+browser.load(corpus_path)
+print(corpus_path.name, "·", browser.summary())"""),
     ("code", """browser.documents()[["doc_id", "kind", "format", "date", "segments", "words", "speakers"]]"""),
     ("md", "Files that could not be read are listed here with the reason (an empty table means all loaded):"),
     ("code", "browser.problems()"),
@@ -43,12 +59,14 @@ print(browser.summary())"""),
     ("code", "browser.corpus.coverage_df()"),
     ("md", "## Who speaks in the transcripts?"),
     ("code", """browser.corpus.speakers_df().pivot_table(index="role", values="segments", aggfunc="sum")"""),
-    ("md", "## Filter segments: one speaker in the transcripts"),
-    ("code", """rose = browser.filter(kind="transcript", speaker="Rose")
-print(len(rose), "segments by Rose")
-rose[["seg_id", "start_char", "end_char", "speaker_role", "text"]].head(3)"""),
+    ("md", "## Filter segments: the speaker with the most turns"),
+    ("code", """turns = browser.corpus.speakers_df().groupby("speaker")["segments"].sum()
+speaker = turns.sort_values(ascending=False, kind="mergesort").index[0] if len(turns) else None
+chosen = browser.filter(speaker=speaker)   # speaker None (a corpus without speakers): every segment
+print(len(chosen), "segments by", speaker or "anyone")
+chosen[["seg_id", "start_char", "end_char", "speaker_role", "text"]].head(3)"""),
     ("md", "Offsets point into the document's text, so a segment can always be found again:"),
-    ("code", """first = rose.iloc[0]
+    ("code", """first = chosen.iloc[0]
 document = browser.corpus.document(first.doc_id)
 print(repr(document.text[first.start_char:first.end_char][:80]))
 document.text[first.start_char:first.end_char] == first.text"""),
@@ -59,8 +77,7 @@ the segments with filters, and a reader for one document at a time."""),
     ("code", """ui = CorpusBrowserWidget(browser)
 ui.box"""),
     ("md", "The widget is driven by the same browser object, so its filters can also be set from code:"),
-    ("code", """ui.kind.value = "transcript"
-ui.speaker.value = "Hope"
+    ("code", """ui.speaker.value = speaker or "(all)"
 print(ui.segments.value.split("</p>")[0].removeprefix("<p>"))"""),
 ]
 
@@ -80,21 +97,29 @@ What do people keep saying, in what words, where, and who says it? This notebook
 and lets you read every occurrence in context (a *concordance*). **Keyness** then compares groups: which words
 do transcripts use more than blogs, or people with lived experience more than practitioners?
 Every line carries its `doc_id`, `seg_id` and character offsets."""),
+    PARAMETERS,
+    PICKER_MD,
+    ("code", """from workbench.views.corpus_choice import CorpusPicker
+
+picker = CorpusPicker(CORPUS)
+picker.box"""),
     ("code", """import pandas as pd
 from workbench.project import Workbench
-from workbench.views.corpus_browser import find_corpora_root
 from workbench.views.phrase_explorer import PhraseExplorer, PhraseExplorerWidget
 from workbench.views.concordance_view import ConcordanceView, ConcordanceWidget
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 70)
-bench = Workbench(find_corpora_root() / "coproduction", progress=False)
-print(f"{len(bench.corpus.documents)} documents, {len(bench.corpus.segments)} segments")"""),
+bench = Workbench(picker.path, progress=False)
+print(f"{picker.path.name}: {len(bench.corpus.documents)} documents, {len(bench.corpus.segments)} segments")"""),
     ("md", "## Phrase families: one idea, many wordings"),
     ("code", """phrases, occurrences = bench.phrase_tables
 phrases[phrases.kind == "family"][["phrase", "count", "doc_count", "speaker_count", "score"]]"""),
+    ("md", "The wordings of the most used family:"),
     ("code", """families = bench.phrase_families
-families.variants_[families.variants_.family == "with, not for"][["variant", "count", "doc_count"]]"""),
+found = phrases[phrases.kind == "family"].sort_values(["count", "phrase"], ascending=[False, True], kind="mergesort")
+family = found["phrase"].iloc[0] if len(found) else None
+families.variants_[families.variants_.family == family][["variant", "count", "doc_count"]]"""),
     ("md", """## New wordings for a family
 
 A family finds only the wordings its patterns describe. `suggest_variants` looks in the corpus for other wordings
@@ -132,38 +157,68 @@ Most used first; once is enough to be listed. A statement that is one of a famil
 Ranked by how strongly the words belong together *and* how widely the phrase is used: across documents and
 speakers, not one person repeating themselves. A phrase starts and ends with a word that carries meaning, and
 small words inside lower its score, so "lived experience" ranks above "people with lived experience"."""),
-    ("code", """phrases[phrases.kind == "ngram"][["phrase", "family", "count", "doc_count", "speaker_count", "score"]].head(15)"""),
+    ("code", """ngrams = phrases[phrases.kind == "ngram"]
+ngrams[["phrase", "family", "count", "doc_count", "speaker_count", "score"]].head(15)"""),
     ("md", "Each phrase comes with an example quote that says where it is (segment and character offsets):"),
-    ("code", """print(phrases[phrases.kind == "ngram"].iloc[0].example)"""),
-    ("md", "## Concordance: every occurrence in context"),
-    ("code", """lines = bench.concordance.query("rubber stamp", mode="phrase", width=35, sort="left")
-lines[["speaker", "kind", "left", "match", "right", "seg_id"]]"""),
-    ("code", """# The same by lemma, only people with lived experience: "pay" finds pay, paid, paying
-bench.concordance.query("pay", mode="lemma", filters={"speaker_role": "lived experience"})[
+    ("code", """for row in ngrams.head(1).itertuples():
+    print(row.example)"""),
+    ("md", "## Concordance: every occurrence in context (here of the top recurring phrase)"),
+    ("code", """top = ngrams["phrase"].iloc[0] if len(ngrams) else "with"
+lines = bench.concordance.query(top, mode="phrase", width=35, sort="left")
+lines[["speaker", "kind", "left", "match", "right", "seg_id"]].head(12)"""),
+    ("md", """By lemma, so "pay" finds pay, paid, paying, and only what one group of speakers said (here the speaker
+role with the most turns, when the corpus has roles):"""),
+    ("code", """segments = bench.corpus.segments_df()
+roles = segments["speaker_role"].dropna().value_counts()
+role = roles.index[0] if len(roles) else None
+print("speaker role:", role)
+bench.concordance.query("pay", mode="lemma", filters={"speaker_role": role} if role else None)[
     ["speaker", "left", "match", "right"]].head(5)"""),
     ("md", """## Keyness: what each group says distinctively
 
-Log-likelihood (how sure) and log ratio (how big: +1 means twice as frequent) compare transcripts with
-blog posts. Transcripts are speech, so fillers such as "yeah" and "um" show up as theirs."""),
-    ("code", """by_kind = bench.keyness("kind", target="transcript")
-by_kind.distinctive("transcript", top=8)[["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio"]]"""),
-    ("code", """by_kind.distinctive("blog", top=8)[["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio"]]"""),
+Log-likelihood (how sure) and log ratio (how big: +1 means twice as frequent) compare the two most common kinds
+of document (in the demo: transcripts and blog posts; transcripts are speech, so fillers such as "yeah" and
+"um" show up as theirs). A corpus of one kind has nothing to compare."""),
+    ("code", """kinds = segments["kind"].value_counts()
+KEY_COLUMNS = ["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio"]
+if len(kinds) >= 2:
+    target, reference = kinds.index[0], kinds.index[1]
+    by_kind = bench.keyness("kind", target=target, reference=reference)
+    print(f"{target} against {reference}")
+    shown = by_kind.distinctive(target, top=8)[KEY_COLUMNS]
+else:
+    by_kind, shown = None, f"Only one kind of document ({', '.join(kinds.index)}): nothing to compare."
+shown"""),
+    ("code", """shown = by_kind.distinctive(reference, top=8)[KEY_COLUMNS] if by_kind is not None else None
+shown"""),
     ("md", "Drill down: read a distinctive word in context, in the group that uses it."),
-    ("code", """bench.concordance.query("money", mode="lemma", width=35, filters={"speaker_role": "lived experience"})[
-    ["speaker", "left", "match", "right"]].head(4)"""),
-    ("code", """by_role = bench.keyness("speaker_role", target="lived experience", reference="practitioner")
-by_role.keyness_[["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio", "distinctive_of"]].head(8)"""),
+    ("code", """if by_kind is not None and len(by_kind.distinctive(target)):
+    word = by_kind.distinctive(target).iloc[0]
+    shown = bench.concordance.query(word.term, mode=word.feature if word.feature in ("lemma", "phrase") else "word", width=35,
+                                    filters={"kind": target})[["speaker", "left", "match", "right"]].head(4)
+else:
+    shown = "-"
+shown"""),
+    ("md", "The same between the two speaker roles with the most turns (in the demo: lived experience and practitioners):"),
+    ("code", """if len(roles) >= 2:
+    by_role = bench.keyness("speaker_role", target=roles.index[0], reference=roles.index[1])
+    shown = by_role.keyness_[["term", "feature", "target_count", "reference_count", "log_likelihood", "log_ratio",
+                              "distinctive_of"]].head(8)
+else:
+    shown = "Fewer than two speaker roles (metadata.csv can give them): nothing to compare."
+shown"""),
     ("md", """## Explore interactively
 
 Filter the phrases, pick one to see its lines, then pick a line to read the whole segment with the phrase
 highlighted."""),
     ("code", """explorer = PhraseExplorerWidget(PhraseExplorer(bench))
 explorer.box"""),
-    ("code", """explorer.kind.value = "family"
-explorer.phrase.value = ("family", "nothing about us without us")
-print(explorer.line.options[0][0])"""),
+    ("code", """explorer.kind.value = "family" if family else explorer.kind.value
+if explorer.phrase.options:
+    explorer.phrase.value = explorer.phrase.options[0][1]
+print(explorer.line.options[0][0] if explorer.line.options else "no lines")"""),
     ("md", "And the concordance on its own: type a word, phrase, lemma, regular expression or spaCy pattern."),
-    ("code", """concordance = ConcordanceWidget(ConcordanceView(bench), query="equal partners")
+    ("code", """concordance = ConcordanceWidget(ConcordanceView(bench), query=top)
 concordance.box"""),
     ("code", """concordance.mode.value = "phrase"
 concordance.sort.value = "right"
@@ -185,15 +240,20 @@ Two things make the themes trustworthy:
   read them with care.
 
 Your renames and merges are saved beside the model and applied again on every run, so they are never lost."""),
+    PARAMETERS,
+    PICKER_MD,
+    ("code", """from workbench.views.corpus_choice import CorpusPicker
+
+picker = CorpusPicker(CORPUS)
+picker.box"""),
     ("code", """import pandas as pd
 from workbench.project import Workbench
-from workbench.views.corpus_browser import find_corpora_root
 from workbench.views.theme_explorer import ThemeExplorer, ThemeExplorerWidget
 from workbench.views import charts
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 80)
-bench = Workbench(find_corpora_root() / "coproduction", progress=False)
+bench = Workbench(picker.path, progress=False)
 model = bench.themes
 print(f"{len(model.themes_)} themes; {model.outlier_share_:.1%} of segments in no theme")"""),
     ("code", """model.themes_[["theme_id", "label", "size", "doc_count", "stability", "keywords"]]"""),
@@ -225,7 +285,7 @@ sizes.show()""", ["nbval-ignore-output"]),
     ("md", """## Explore, rename and merge
 
 Pick a theme to read its key phrases, quotes and where it occurs. Rename a theme or merge two: the change is
-saved to `models/coproduction/themes/curation.json` and applied again on every run. The slider fits the
+saved to `models/<corpus>/themes/curation.json` and applied again on every run. The slider fits the
 themes again with a number you choose (about half a minute)."""),
     ("code", """explorer = ThemeExplorer(model.themes_, model.assignments_, model.quotes_, meta, corpus=bench.corpus,
                          curation=bench.curation, on_change=bench.reapply_curation)
@@ -254,6 +314,12 @@ How a barrier is found: three kinds of evidence are combined, and each hit says 
 This notebook codes into a scratch folder, so running it never changes your own codings. Your codings
 normally live beside the corpus, in `<corpus>/.workbench/codings/` (one file per coder, saved at once and
 safely)."""),
+    PARAMETERS,
+    PICKER_MD,
+    ("code", """from workbench.views.corpus_choice import CorpusPicker
+
+picker = CorpusPicker(CORPUS)
+picker.box"""),
     ("code", """import tempfile
 import pandas as pd
 from workbench.config import Config
@@ -264,7 +330,7 @@ pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 90)
 config = Config()
 config.coding.folder = tempfile.mkdtemp(prefix="workbench-codings-")   # a scratch folder for this demo
-bench = Workbench(find_corpora_root() / "coproduction", config, progress=False)
+bench = Workbench(picker.path, config, progress=False)
 barriers = bench.barriers("barrier").hits_
 enablers = bench.barriers("enabler").hits_
 print(f"{len(barriers)} barrier sentences and {len(enablers)} enabler sentences "
@@ -324,11 +390,11 @@ print(queue.progress_text())"""),
 ui.box"""),
     ("md", """The same actions from code: accept the first three suggestions and correct the next two (the detector
 chose the wrong category). *Reject* is for a sentence that states no barrier at all."""),
-    ("code", """for _ in range(3):
+    ("code", """for _ in range(min(3, len(queue.pending()))):
     done = queue.accept()
     print("accepted:", done.codes, "|", done.text[:70])
 for new_code, memo in (("time and resources", "replacement care fell through: a resource problem"),
-                       ("power and hierarchy", "who decides is hidden from carers")):
+                       ("power and hierarchy", "who decides is hidden from carers"))[:len(queue.pending())]:
     suggestion = queue.current()
     print("was:", suggestion.codes, "|", suggestion.text[:70])
     print("   corrected to:", queue.correct([new_code], memo=memo).codes)
@@ -340,10 +406,10 @@ the same way), select the words to code or the whole segment, choose one or more
     ("code", """from workbench.views.coding_panel import CodingPanel, CodingPanelWidget
 
 panel = CodingPanel(bench, coder="Ana")
-row = barriers[barriers["category"] == "jargon and accessibility"].sort_values("score", ascending=False).iloc[0]
+row = barriers.sort_values(["score", "seg_id"], ascending=[False, True], kind="mergesort").iloc[0]  # the strongest
 panel.pick_from(row)
 print(panel.selected_text)
-coding = panel.code(["jargon and accessibility", "confidence and training"], memo="acronyms shut people out")
+coding = panel.code([row.category, "confidence and training"], memo="a first reading: who is left out, and why")
 print(coding.coder, coding.source, coding.codes, coding.start_char, coding.end_char)"""),
     ("code", """CodingPanelWidget(panel).box"""),
     ("md", "## What was coded: frequencies, co-occurrence and codes by document"),
@@ -354,7 +420,7 @@ code_frequencies(coded, bench.corpus.segments_df(), by="kind")"""),
     ("code", """co_occurrence(coded)"""),
     ("code", """code_document_matrix(coded)"""),
     ("md", "Drill down from a count to its quotes:"),
-    ("code", """quotes_for(coded, bench.corpus, "jargon and accessibility")[["doc_id", "seg_id", "start_char", "end_char", "text"]]"""),
+    ("code", """quotes_for(coded, bench.corpus, row.category)[["doc_id", "seg_id", "start_char", "end_char", "text"]]"""),
     ("md", """## Agreement between two coders
 
 A second coder, Ben, codes the same ten barrier sentences on his own (his choices are written out below so
@@ -373,6 +439,24 @@ both = bench.codings.load().frame()
 agreement(both[both["source"] == "human"], "Ana", "Ben", segments=sample["seg_id"].tolist()).round(3)"""),
     ("md", """The same table from the command line: `workbench agreement corpora/coproduction --coders Ana Ben`.
 `workbench analyse` writes `barriers.csv` and `enablers.csv`, and `codes.csv` once codings exist."""),
+    ("md", """## Your codes against the machine's themes
+
+The themes of notebook 3 were found by the computer without any codebook; the codes above were given by people.
+Set side by side, they check each other. Each number counts the coded segments of a code (rows) that fall in a
+theme (columns). A code that sits in one theme *agrees* with the machine; a code spread over several themes, or
+a theme that holds several codes, is where they *part*, and reading its quotes says why: the code may be too
+broad, or the theme may mix two things. `workbench analyse` writes this table as `codes_by_theme.csv`, with the
+quotes behind every number in `codes_by_theme_quotes.csv`, and the report shows it."""),
+    ("code", """matrix = bench.codes_by_theme()
+matrix.table()"""),
+    ("md", """Each non-empty cell with its two shares: of the code's segments, how many are in the theme (`code_share`),
+and of the theme's coded segments, how many carry the code (`theme_share`). `relation` says it in words."""),
+    ("code", """matrix.cells_[["code", "theme", "segments", "code_share", "theme_share", "relation"]]"""),
+    ("code", """matrix.themes_[["theme", "size", "coded_segments", "main_code", "reading"]]"""),
+    ("md", "Drill down from a number to its quotes: here the largest cell."),
+    ("code", """cell = matrix.cells_.sort_values(["segments", "code"], ascending=[False, True]).iloc[0]
+print(f"{cell.code} × {cell.theme}: {cell.segments} segments ({cell.relation})")
+matrix.quotes(cell.code, cell.theme_id)[["doc_id", "seg_id", "start_char", "end_char", "coders", "text"]]"""),
 ]
 
 
@@ -390,8 +474,9 @@ def build(name: str, cells: list[tuple]) -> Path:
         cell["id"] = f"{name.replace('_', '-')}-{i:02d}"
     path = ROOT / "notebooks" / f"{name}.ipynb"
     nbf.write(nb, path)
+    env = {k: v for k, v in os.environ.items() if k != "WORKBENCH_CORPUS"}  # stored outputs show the demo
     subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
-                    "--ExecutePreprocessor.timeout=600", str(path)], check=True, cwd=path.parent)
+                    "--ExecutePreprocessor.timeout=600", str(path)], check=True, cwd=path.parent, env=env)
     executed = nbf.read(path, as_version=4)
     for cell in executed.cells:
         cell.metadata.pop("execution", None)  # run timestamps: noise in diffs

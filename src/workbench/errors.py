@@ -57,6 +57,9 @@ class Errors:
     E055 = "[E055] Document '{doc_id}' is not in this corpus. Known documents: {known}."
     E056 = ("[E056] '{path}' is not a folder of documents but a single file. Point workbench at the folder "
             "that contains it.")
+    E057 = ("[E057] The corpus '{value}' ({source}) is not a folder (looked for: {tried}). Give a folder of your "
+            "documents, e.g. 'make lab CORPUS=corpora/my-project', WORKBENCH_CORPUS=/path/to/folder, or "
+            "CORPUS = \"corpora/my-project\" in a notebook's first cell. Folders in corpora/: {known}.")
 
     # Annotation (E100-E149)
     E100 = ("[E100] No English spaCy pipeline could be loaded (tried: {tried}). Install one with:\n"

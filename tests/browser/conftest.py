@@ -92,6 +92,7 @@ def server_env(base: Path) -> dict[str, str]:
         folder.mkdir(parents=True, exist_ok=True)
         env[name] = str(folder)
     env.pop("WORKBENCH_MODELS_DIR", None)
+    env.pop("WORKBENCH_CORPUS", None)  # the demo, unless a test passes its own corpus to start_server
     env.update(JUPYTER_PLATFORM_DIRS="1", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
                WORKBENCH_CACHE_DIR=SHARED_CACHE, PYTHONUNBUFFERED="1")
     return env
@@ -150,17 +151,18 @@ class Server:
 
 @pytest.fixture(scope="module")
 def start_server(tmp_path_factory):
-    """``start_server(args, cwd, ready_path, token)`` -> Server; every server is stopped at module end."""
+    """``start_server(args, cwd, ready_path, token, env)`` -> Server (``env``: extra environment variables, e.g.
+    WORKBENCH_CORPUS); every server is stopped at module end."""
     started: list[Server] = []
 
-    def start(args: list[str], cwd: Path, ready_path: str, token: str = "") -> Server:
+    def start(args: list[str], cwd: Path, ready_path: str, token: str = "", env: dict | None = None) -> Server:
         base = tmp_path_factory.mktemp("jupyter")
         port = free_port()
         log = base / "server.log"
         cmd = [sys.executable, "-m", *[a.format(port=port, base=base) for a in args]]
         with open(log, "wb") as out:
-            proc = subprocess.Popen(cmd, cwd=cwd, env=server_env(base), stdout=out, stderr=subprocess.STDOUT,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
+            proc = subprocess.Popen(cmd, cwd=cwd, env={**server_env(base), **(env or {})}, stdout=out,
+                                    stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
         server = Server(f"http://127.0.0.1:{port}", token, proc, log)
         started.append(server)
         deadline = time.monotonic() + START_TIMEOUT
