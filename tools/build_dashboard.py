@@ -29,4 +29,4 @@ app.box"""),
 ]
 
 if __name__ == "__main__":
-    print("built", build("dashboard", CELLS))
+    print("built", build("dashboard", CELLS, execute="--write-only" not in sys.argv))

@@ -3,7 +3,7 @@
 Notebooks are thin clients of the package; keeping their source here makes diffs readable. Each starts with a
 parameters cell (CORPUS = None: the WORKBENCH_CORPUS setting, else the demo); the stored outputs are always the
 demo's (WORKBENCH_CORPUS is unset while they run), which is what nbval checks.
-Run: .venv/bin/python tools/build_notebooks.py [name ...]
+Run: .venv/bin/python tools/build_notebooks.py [--write-only] [name ...]
 """
 from __future__ import annotations
 
@@ -255,7 +255,7 @@ pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 80)
 bench = Workbench(picker.path, progress=False)
 model = bench.themes
-print(f"{len(model.themes_)} themes; {model.outlier_share_:.1%} of segments in no theme")"""),
+print(f"{picker.path.name}: {len(model.themes_)} themes; {model.outlier_share_:.1%} of segments in no theme")"""),
     ("code", """model.themes_[["theme_id", "label", "size", "doc_count", "stability", "keywords"]]"""),
     ("md", "## Quotes: what each theme sounds like"),
     ("code", """for theme in model.themes_.head(3).itertuples():
@@ -333,7 +333,7 @@ config.coding.folder = tempfile.mkdtemp(prefix="workbench-codings-")   # a scrat
 bench = Workbench(picker.path, config, progress=False)
 barriers = bench.barriers("barrier").hits_
 enablers = bench.barriers("enabler").hits_
-print(f"{len(barriers)} barrier sentences and {len(enablers)} enabler sentences "
+print(f"{picker.path.name}: {len(barriers)} barrier sentences and {len(enablers)} enabler sentences "
       f"in {bench.corpus.summary()['documents']} documents")"""),
     ("md", "## Barriers by category"),
     ("code", """def by_category(hits):
@@ -460,7 +460,7 @@ matrix.quotes(cell.code, cell.theme_id)[["doc_id", "seg_id", "start_char", "end_
 ]
 
 
-def build(name: str, cells: list[tuple]) -> Path:
+def build(name: str, cells: list[tuple], execute: bool = True) -> Path:
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}
@@ -474,6 +474,8 @@ def build(name: str, cells: list[tuple]) -> Path:
         cell["id"] = f"{name.replace('_', '-')}-{i:02d}"
     path = ROOT / "notebooks" / f"{name}.ipynb"
     nbf.write(nb, path)
+    if not execute:  # --write-only: the source alone, e.g. to try the notebooks before storing their outputs
+        return path
     env = {k: v for k, v in os.environ.items() if k != "WORKBENCH_CORPUS"}  # stored outputs show the demo
     subprocess.run([sys.executable, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--inplace",
                     "--ExecutePreprocessor.timeout=600", str(path)], check=True, cwd=path.parent, env=env)
@@ -485,6 +487,6 @@ def build(name: str, cells: list[tuple]) -> Path:
 
 
 if __name__ == "__main__":
-    wanted = sys.argv[1:] or list(NOTEBOOKS)
-    for name in wanted:
-        print("built", build(name, NOTEBOOKS[name]))
+    args = [a for a in sys.argv[1:] if a != "--write-only"]
+    for name in args or list(NOTEBOOKS):
+        print("built", build(name, NOTEBOOKS[name], execute="--write-only" not in sys.argv))
