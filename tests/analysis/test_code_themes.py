@@ -57,7 +57,7 @@ def test_shares_and_relations_say_where_codes_and_themes_agree_and_part(fitted):
     assert (voice.code_share, voice.theme_share, voice.relation) == (1.0, 0.75, "agree")
     pay_1 = cells.loc[("pay", 1)]
     assert pay_1.code_share == 0.5 and pay_1.theme_share == round(2 / 3, 4)
-    assert pay_1.relation == "agree"
+    assert pay_1.relation == "theme inside code"  # half of 'pay' is not most of it; the theme is mostly 'pay'
     assert cells.loc[("pay", 0)].relation == "partial"  # 1 of 4 'pay' segments, 1 of 4 coded in theme 0
     jargon = cells.loc[("jargon", 1)]
     assert (jargon.code_share, jargon.relation) == (1.0, "code inside theme")
@@ -72,6 +72,7 @@ def test_relation_rules():
     assert relation(0.2, 0.2, 3) == "partial"
     assert relation(1.0, 1.0, -1) == "outside themes"
     assert relation(0.6, 0.6, 3, min_share=0.7) == "partial"
+    assert relation(0.5, 0.5, 3) == "partial"  # split 1-1: neither mostly
 
 
 def test_readings_per_code_and_per_theme(fitted):
@@ -79,6 +80,7 @@ def test_readings_per_code_and_per_theme(fitted):
     assert codes.loc["voice", "reading"] == "mostly in one theme (agree)"
     assert codes.loc["jargon", "reading"] == "mostly in one theme (code inside theme)"
     assert codes.loc["pay", "main_theme"] == "money and pay" and codes.loc["pay", "outside_share"] == 0.25
+    assert codes.loc["pay", "reading"] == "spread over 2 themes"
     assert codes.loc["time", "reading"] == "mostly outside the themes"
     assert codes.loc["time", "main_theme_id"] == -1
     themes = fitted.themes_.set_index("theme_id")

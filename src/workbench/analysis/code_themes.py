@@ -10,7 +10,8 @@ For a cell (code c, theme t) two shares say how code and theme relate:
 - ``theme_share``: of theme t's *coded* segments (any code), the share coded c. Coded segments, not all
   of the theme's: a researcher codes some passages, not every one, so uncoded ones say nothing.
 
-``relation`` puts the two in plain words (``min_share`` is the line, 0.5 by default):
+``relation`` puts the two in plain words; "most" means more than ``min_share`` (0.5 by default: a code split
+1-1 between two themes is in neither mostly):
 ``agree`` (both high: code and theme mark the same passages), ``code inside theme`` (the code lies in
 this theme, which also holds other codes: the theme is broader), ``theme inside code`` (this theme is
 mostly this code, but the code reaches further: the machine splits the code), ``partial`` (neither),
@@ -69,11 +70,11 @@ def relation(code_share: float, theme_share: float, theme_id: int, min_share: fl
     """The plain-words relation of one cell (see the module docstring)."""
     if theme_id == UNASSIGNED:
         return "outside themes"
-    if code_share >= min_share and theme_share >= min_share:
+    if code_share > min_share and theme_share > min_share:
         return "agree"
-    if code_share >= min_share:
+    if code_share > min_share:
         return "code inside theme"
-    if theme_share >= min_share:
+    if theme_share > min_share:
         return "theme inside code"
     return "partial"
 
@@ -183,7 +184,7 @@ class CodeThemeMatrix(Analysis):
             share = float(main["code_share"]) if main is not None else 0.0
             if main is None or outside > share:
                 reading = "mostly outside the themes"
-            elif share >= self.min_share:
+            elif share > self.min_share:
                 reading = f"mostly in one theme ({main['relation']})"
             else:
                 reading = f"spread over {len(inside)} themes"
@@ -202,7 +203,7 @@ class CodeThemeMatrix(Analysis):
             main = mine.iloc[0] if len(mine) else None
             if main is None:
                 reading = "no passage of it was coded: something the machine found that no code names"
-            elif float(main["theme_share"]) >= self.min_share:
+            elif float(main["theme_share"]) > self.min_share:
                 reading = f"mostly coded '{main['code']}'"
             else:
                 reading = f"coded with {len(mine)} different codes"
