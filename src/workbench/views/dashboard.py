@@ -2,7 +2,8 @@
 
 ``Dashboard`` is plain Python over the Workbench facade (lists and quotes as DataFrames);
 ``DashboardWidget`` is a thin ipywidgets layer over it: three tabs, each a column of large buttons
-and a quotes panel; on the theme and barrier/enabler tabs the buttons are a bar chart (``dashboard_bars``). Served with Voila from ``notebooks/dashboard.ipynb`` (``make dashboard``).
+and a quotes panel; on the theme and barrier/enabler tabs the buttons are a bar chart (``dashboard_bars``).
+Served with Voila from ``notebooks/dashboard.ipynb`` (``make dashboard``, through ``dashboard_app``).
 Every quote row keeps doc_id, seg_id, start_char, end_char; corpus text is always escaped.
 """
 from __future__ import annotations
