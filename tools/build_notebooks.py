@@ -457,6 +457,13 @@ and of the theme's coded segments, how many carry the code (`theme_share`). `rel
     ("code", """cell = matrix.cells_.sort_values(["segments", "code"], ascending=[False, True]).iloc[0]
 print(f"{cell.code} × {cell.theme}: {cell.segments} segments ({cell.relation})")
 matrix.quotes(cell.code, cell.theme_id)[["doc_id", "seg_id", "start_char", "end_char", "coders", "text"]]"""),
+    ("md", "The same matrix to click: each number opens the quotes behind it."),
+    ("code", """from workbench.views.code_theme_view import CodeThemeWidget
+
+grid = CodeThemeWidget(matrix)
+grid.box"""),
+    ("code", """grid.show(cell.code, cell.theme_id)   # what clicking that number does
+print(grid.quotes.value.split("</h4>")[0].removeprefix("<h4>"))"""),
 ]
 
 

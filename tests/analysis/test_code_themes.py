@@ -151,3 +151,21 @@ def test_bad_input_gives_a_numbered_error():
         CodeThemeMatrix(min_share=0).fit(codes_frame(), ASSIGNMENTS)
     with pytest.raises(NotFittedError, match="E250"):
         CodeThemeMatrix().quotes("voice")
+
+
+def test_the_grid_widget_shows_a_cells_quotes_escaped(fitted):
+    from workbench.views.code_theme_view import CodeThemeWidget
+
+    codes = pd.concat([codes_frame(), pd.DataFrame([{**coding("c#4", "<b>x</b>"), "text": "<script>1</script>"}])])
+    ui = CodeThemeWidget(CodeThemeMatrix().fit(codes, ASSIGNMENTS, THEMES))
+    assert set(ui.buttons) == {("voice", 0), ("pay", 0), ("pay", 1), ("pay", -1), ("jargon", 1), ("time", -1),
+                               ("<b>x</b>", -1)}
+    assert ui.buttons[("pay", 1)].description == "2"
+    ui.buttons[("pay", 1)].click()
+    html = ui.quotes.value
+    assert "pay × money and pay: 2 coded passages · theme inside code" in html
+    assert html.count('class="wb-ct-quote"') == 2 and "<code>b#2</code> [0-10]" in html
+    assert ui.buttons[("pay", 1)].button_style == "info" and ui.buttons[("voice", 0)].button_style == ""
+    ui.show("<b>x</b>", -1)
+    assert "<script>" not in ui.quotes.value and "&lt;script&gt;" in ui.quotes.value
+    assert "&lt;b&gt;x&lt;/b&gt;" in ui.quotes.value
