@@ -42,7 +42,7 @@ test-themes-portable: setup
 	ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
 		WORKBENCH_CACHE_DIR=$(CURDIR)/.cache/portable $(BIN)/python -m pytest $(THEME_TESTS) -p no:cacheprovider
 	ATEN_CPU_CAPABILITY=default OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 \
-		WORKBENCH_CACHE_DIR=$(CURDIR)/.cache/portable $(BIN)/python -m pytest --nbval notebooks/03_themes.ipynb \
+		WORKBENCH_CACHE_DIR=$(CURDIR)/.cache/portable env -u WORKBENCH_CORPUS $(BIN)/python -m pytest --nbval notebooks/03_themes.ipynb \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 
 # The quick loop while you work (under 2 minutes on 2 cores): lint, then every test not marked slow or browser.
