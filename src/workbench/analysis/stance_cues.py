@@ -1,0 +1,239 @@
+"""Cues of a stance in a sentence: the codebook's cue phrases and token patterns (per category), plus
+general cues of an obstacle ("couldn't get in", "lack of", "no one listened", "takes longer"), of help
+("helped us", "made sure", "meant everyone could") and of an outcome ("led to", "grew in confidence").
+
+A cue in the scope of a negation says the opposite for barriers and enablers ("we *didn't* have to wait",
+"I *wasn't* out of pocket" speak for an enabler); a negated benefit or principle cue is kept as negated.
+The Matcher runs once per spaCy doc; a sentence takes the cues inside it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .families import compile_pattern
+
+STANCES = ("barrier", "enabler", "benefit")
+FLIPS = {"barrier": "enabler", "enabler": "barrier"}
+_THINGS_THAT_SHOULD_HAPPEN = ("listen|explain|ask|tell|thank|pay|reply|respond|answer|involve|consult|"
+                              "include|show|train|prepare|support|help|credit|acknowledge|mention|follow|"
+                              "bother|care|invite|warn|notice")
+_BURDENS = "wait|chase|borrow|beg|fight|justify|push|remind|repeat|argue|prove|struggle"
+_GOODS = ("say|voice|vote|choice|control|power|time|money|budget|funding|support|training|help|lift|access|"
+          "parking|interpreter|loop|ramp|notice|chance|feedback|answer|reply|response|payment|explanation|"
+          "warning|backup|induction|preparation|idea|way|one|minutes|record|transport|childcare|cover")
+# General cues of each stance, in the codebook's pattern notation (see data/codebook.yml).
+GENERIC: dict[str, list[list]] = {
+    "barrier": [
+        [["ca", "can", "could"], "lemma:not", "pos:ADV?", "pos:VERB|AUX"],
+        ["lemma:be", "lemma:not", ["able", "allowed", "welcome", "invited", "asked", "told", "consulted"]],
+        [["unable", "impossible", "hard", "difficult", "harder"], "to"],
+        ["lemma:not", "lemma:know", "how"],
+        ["lemma:lack", "of?"], ["lemma:lacking"],
+        [["nobody", "nothing"], "pos:ADV?", f"lemma:{_THINGS_THAT_SHOULD_HAPPEN}"],
+        [["no", "not"], "one", "pos:ADV?", f"lemma:{_THINGS_THAT_SHOULD_HAPPEN}"],
+        ["never", f"lemma:{_THINGS_THAT_SHOULD_HAPPEN}|do|hear|come|get|happen|change"],
+        ["lemma:not", "lemma:listen|explain|ask|pay|involve|afford|trust|believe|understand|count"],
+        ["no", f"lemma:{_GOODS}"], ["without", ["us", "me", "them", "asking", "consulting", "support",
+                                                "explanation", "warning", "notice", "help", "telling"]],
+        ["lemma:not", "enough"], ["too", ["late", "long", "much", "many", "busy", "complicated", "far",
+                                         "expensive", "little", "few", "risky"]],
+        ["lemma:take", ["longer", "ages", "forever", "months", "weeks", "years"]],
+        ["lemma:wait", "for"], ["still", "lemma:wait"], ["hard", "work"],
+        ["lemma:creep|slip|fall|drift|pull|slide", "pos:PRON?", "back"],
+        ["lemma:run", "out"], ["lemma:rule|shut|leave|lock|price|put", "pos:PRON|NOUN|PROPN?", ["out", "off"]],
+        ["lemma:let", "pos:PRON?", "down"],
+        ["lemma:overrule|ignore|dismiss|exclude|sideline|patronise|rush|squeeze|reject|stretch"],
+        ["lemma:stop|prevent|deter|discourage|keep", "pos:PRON|NOUN|PROPN", "from"],
+        ["lemma:stop|prevent|deter|discourage", "pos:PRON|NOUN|PROPN", "tag:VBG"],
+        ["lemma:have", "to", f"lemma:{_BURDENS}"],
+        [["scared", "afraid", "frightened", "worried", "nervous", "anxious", "intimidated", "intimidating",
+          "overwhelming", "overwhelmed", "frustrated", "frustrating", "insulting", "humiliating", "embarrassed",
+          "daunting", "patronising", "patronizing", "exhausting", "unfair", "pointless", "suspicion",
+          "suspicious", "tokenistic", "confusing", "confused", "terrified", "awkward", "invisible"]],
+        [["for"], ["free", "nothing"]], [["as"], ["usual"]],
+        ["lemma:barrier|obstacle|hurdle", "to"], [["biggest", "main", "real", "honest", "another", "big"],
+                                                 "lemma:barrier|obstacle|problem|hurdle|challenge|worry"],
+        ["nothing", "lemma:move|change|happen"],
+        ["lemma:get", "in", "the", "way"], ["lemma:mean", "nothing"], ["lemma:drop", "out"],
+        [["only", "just"], "lemma:be", "pos:DET", "lemma:token|formality|afterthought"],
+    ],
+    "enabler": [
+        [["help", "helps", "helped", "helping"], "pos:PRON|NOUN|PROPN?", "pos:ADV?", "pos:VERB?"],
+        [["help", "helps", "helped", "helping"], ["a", "so"], ["lot", "much"]],
+        ["lemma:make", "all?", "pos:DET?", "pos:ADJ?", "lemma:difference"],
+        ["lemma:make", "sure"], ["lemma:make", "pos:PRON", ["feel", "welcome", "comfortable"]],
+        ["lemma:mean", "that?", "pos:PRON|NOUN|PROPN", ["could", "can", "felt"]],
+        ["so", "that?", "pos:PRON|NOUN|PROPN", ["could", "can"]],
+        ["lemma:work", ["well", "brilliantly", "better"]], ["it", "lemma:work"],
+        ["lemma:feel", ["valued", "heard", "welcome", "welcomed", "respected", "included", "confident",
+                        "comfortable", "safe", "relaxed", "reassured", "equal", "listened"]],
+        [["listened", "heard"], "to?"], ["lemma:take", "pos:PRON", "seriously"],
+        ["lemma:pay|treat|involve|fund|resource|listen", "pos:PRON?", ["properly", "fairly", "promptly",
+                                                                       "equally", "upfront"]],
+        ["in", ["advance", "good"], "time?"], [["a", "the"], ["week", "day", "fortnight"], "ahead"],
+        ["because", "of", ["us", "them", "people", "you"]],
+        ["lemma:take", "pos:DET", "lemma:worry|pressure|stress", ["away", "off"]],
+        ["lemma:be", "able", "to"], ["lemma:be", "allowed", "to"],
+        ["lemma:build|earn|gain|rebuild|grow", "*{0,2}", "lemma:trust|confidence|relationship"],
+        ["lemma:come|get|write|report", "back", "to", "pos:PRON"],
+        ["lemma:change", "pos:DET", "lemma:tone|culture|atmosphere"],
+        ["lemma:have", "pos:DET|PRON?", "pos:ADJ?", "lemma:say|vote|voice|seat"],
+        ["equal", "lemma:vote|say|voice|partner"],
+        [["no", "never", "not"], "lemma:need", "to"],
+        [["key", "secret", "trick"], "lemma:be|to"], [["top", "my", "one", "best"], "lemma:tip"],
+        ["what", "lemma:help|work"], ["lemma:thank", "to"], ["from", "the", "start"],
+        ["lemma:cover|reimburse", "pos:DET|PRON?", "pos:ADJ?", "lemma:cost|expense|fare|travel|childcare"],
+    ],
+    "benefit": [
+        ["lemma:lead|contribute", "to"], ["lemma:result", "in"], ["as", "a", "result"],
+        ["lemma:grow|gain|build", "*{0,2}", "lemma:confidence|skill"],
+        [["more", "less", "fewer"], ["confident", "relevant", "accessible", "complaints", "people", "useful"]],
+        ["lemma:improve|transform|change|shape|reshape|redesign"],
+        [["better", "improved", "fairer", "safer", "clearer", "shorter"], "pos:NOUN"],
+        ["now", "pos:PRON|NOUN|PROPN?", "lemma:be|have|use|work|teach|run|sit|come|get|feel|know|do"],
+        ["lemma:go", "on", "to"], ["lemma:get", "pos:DET", "lemma:job"],
+        ["lemma:understand|know|trust|respect", "each", "other"],
+        ["lemma:feel", ["valued", "proud", "confident", "useful"]],
+        ["it", "lemma:give", "pos:PRON"], ["lemma:change", "how"], ["lemma:make", "pos:PRON", "more"],
+        ["lemma:outcome|impact|benefit"],
+    ],
+}
+NEGATION = {"not", "n't", "n’t", "never", "no", "nobody", "nothing", "none", "nor", "without", "cannot",
+            "neither", "noone"}
+_CLAUSES = ("ROOT", "ccomp", "advcl", "relcl", "conj", "acl", "parataxis")  # a negation stops at these
+
+
+@dataclass
+class Cue:
+    """One cue found in a unit: its label (a category or ``__generic__``), the stance it speaks for after
+    negation, the words, and where (token indices in the doc)."""
+
+    label: str
+    kind: str
+    text: str
+    negated: bool
+    start: int
+    end: int
+    generic: bool = False
+
+
+def negated(doc, start: int, end: int) -> bool:
+    """Whether the words doc[start:end] are in the scope of a negation they do not carry themselves:
+    "no"/"not"/"without" just before them, or a "not"/"never"/"nobody" on the words that govern them
+    within their clause ("I *wasn't* out of pocket", "we *didn't* have to wait for our expenses")."""
+    span = doc[start:end]
+    if any(t.lower_ in NEGATION or t.dep_ == "neg" for t in span):
+        return False
+    sent_start = span.sent.start if doc.has_annotation("SENT_START") else 0
+    if any(t.lower_ in NEGATION for t in doc[max(sent_start, start - 2):start]):
+        return True
+    if not doc.has_annotation("DEP"):
+        return False
+    token = span.root
+    for _ in range(5):
+        for child in token.children:
+            if start <= child.i < end:
+                continue
+            if child.dep_ == "neg" or child.lower_ == "never":
+                return True
+            if child.dep_ in ("nsubj", "nsubjpass", "det") and \
+                    child.lower_ in ("nobody", "nothing", "no", "none"):
+                return True
+        if token.head is token or (token.pos_ in ("VERB", "AUX") and token.dep_ in _CLAUSES):
+            break
+        token = token.head
+    return False
+
+
+def _no_negated_gaps(pattern: list[dict]) -> list[dict]:
+    """A Matcher pattern whose gaps ("*{0,3}") do not step over a negation: "have had *no* training"
+    is not the enabler pattern "have ... training"."""
+    out = []
+    for token in pattern:
+        if "OP" in token and set(token) <= {"OP", "TEXT"}:
+            token = {**token, "LOWER": {"NOT_IN": sorted(NEGATION)}}
+        out.append(token)
+    return out
+
+
+def _first_in_expanded(patterns: list[list[dict]]) -> list[list[dict]]:
+    """The same matches, faster: a pattern whose first token is one of a list ({"LEMMA": {"IN": [...]}})
+    becomes one pattern per word. spaCy tests a first token against every token of every doc, and an
+    "IN" test runs in Python while an equality test does not (on 1M words: about half the Matcher's time)."""
+    out = []
+    for pattern in patterns:
+        first = pattern[0] if pattern else {}
+        listed = [k for k, v in first.items() if isinstance(v, dict) and set(v) == {"IN"}]
+        if "OP" in first or len(listed) != 1:
+            out.append(pattern)
+            continue
+        key = listed[0]
+        for value in dict.fromkeys(first[key]["IN"]):
+            out.append([{**first, key: value}, *pattern[1:]])
+    return out
+
+
+def distinct(cues: list[Cue]) -> list[Cue]:
+    """Cues that do not overlap an earlier, longer one (the Matcher reports "helped", "helped me" and
+    "helped me understand" for the same words)."""
+    kept: list[Cue] = []
+    for cue in sorted(cues, key=lambda c: (c.start, -(c.end - c.start))):
+        if not any(k.start < cue.end and cue.start < k.end for k in kept):
+            kept.append(cue)
+    return kept
+
+
+class CueFinder:
+    """The cues of every stance in spaCy spans, for one codebook: ``find(span)``. Category cues come from
+    the codebook's categories (codes with a parent) of kind barrier, enabler and benefit; principle cues
+    ("with, not for") are found too, as label ``__principle__``."""
+
+    def __init__(self, codebook, vocab):
+        from spacy.matcher import Matcher
+
+        self.codebook = codebook
+        self.kind_of: dict[str, str] = {}
+        self.matcher = Matcher(vocab)
+        self.vocab = vocab
+        patterns = codebook.matcher_patterns()
+        for kind in (*STANCES, "principle"):
+            for code in codebook.of_kind(kind):
+                if code.parent and patterns.get(code.name):
+                    self.kind_of[code.name] = kind
+                    self.matcher.add(code.name, _first_in_expanded([_no_negated_gaps(p)
+                                                                   for p in patterns[code.name]]))
+        for kind in STANCES:
+            self.matcher.add(f"__generic_{kind}__", _first_in_expanded(
+                [_no_negated_gaps(compile_pattern(p, f"generic {kind}")) for p in GENERIC[kind]]))
+        self._found: dict[int, tuple[object, list[Cue]]] = {}
+
+    def _doc_cues(self, doc) -> list[Cue]:
+        if id(doc) not in self._found:
+            cues = []
+            for match_id, start, end in self.matcher(doc):
+                label = self.vocab.strings[match_id]
+                generic = label.startswith("__generic_")
+                kind = label[len("__generic_"):-2] if generic else self.kind_of[label]
+                is_negated = negated(doc, start, end)
+                if is_negated and kind in FLIPS:
+                    kind = FLIPS[kind]
+                name = "__generic__" if generic else ("__principle__" if kind == "principle" else label)
+                cues.append(Cue(name, kind, doc[start:end].text, is_negated, start, end, generic))
+            self._found[id(doc)] = (doc, cues)  # the doc is kept so that its id is not reused
+        return self._found[id(doc)][1]
+
+    def find(self, span) -> list[Cue]:
+        """The cues inside ``span`` (a spaCy Span or Doc); where cues of different stances overlap, a
+        category cue beats a general one and a longer one beats a shorter one."""
+        doc = span.doc if hasattr(span, "doc") else span
+        lo, hi = (span.start, span.end) if hasattr(span, "doc") else (0, len(doc))
+        cues = [c for c in self._doc_cues(doc) if c.start >= lo and c.end <= hi]
+        keep = []
+        for cue in cues:
+            beaten = any(o.kind != cue.kind and o.start < cue.end and cue.start < o.end and
+                         ((cue.generic and not o.generic) or
+                          (cue.generic == o.generic and o.end - o.start > cue.end - cue.start))
+                         for o in cues)
+            if not beaten:
+                keep.append(cue)
+        return keep
