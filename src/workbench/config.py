@@ -35,7 +35,7 @@ Example ``analysis.toml`` (``profile = "fast"`` first line: presets for large co
 
     [barriers]
     unit = "sentence"        # sentence | segment
-    threshold = 0.5
+    threshold = 0.6          # optional: the probability every stance needs; default: each stance's calibrated one
 
     [coding]
     codebook_file = "my-codebook.yml"   # optional; default: the shipped co-production codebook
@@ -131,7 +131,8 @@ class KeynessConfig:
 class BarriersConfig:
     enabled: bool = True
     unit: str = "sentence"             # sentence | segment
-    threshold: float = 0.5             # a hit needs at least this score
+    threshold: float | None = None     # the probability a stance needs; None: each stance's calibrated threshold
+    model_file: str | None = None      # a stance model of your own (tools/train_stance.py); None: the shipped one
     embedding: str = "minilm"          # minilm | static | a local model folder
 
 
@@ -236,7 +237,7 @@ class Config:
         if self.barriers.unit not in ("sentence", "segment"):
             raise ConfigError(Errors.E152.format(section="barriers", key="unit", value=self.barriers.unit,
                                                  detail="use sentence or segment"))
-        if not 0 < self.barriers.threshold <= 1:
+        if self.barriers.threshold is not None and not 0 < self.barriers.threshold <= 1:
             raise ConfigError(Errors.E152.format(section="barriers", key="threshold", value=self.barriers.threshold,
                                                  detail="use a number above 0 and at most 1"))
         for section, key, value in (("corpus", "max_turn_words", self.corpus.max_turn_words),
@@ -256,8 +257,10 @@ class Config:
 
 _OPTIONAL_STRINGS = {("annotate", "model"), ("phrases", "families_file"), ("keyness", "target"),
                      ("keyness", "reference"), ("themes", "guided_file"), ("coding", "codebook_file"),
-                     ("coding", "folder"), ("privacy", "names_file"), ("privacy", "key_file")}
+                     ("coding", "folder"), ("privacy", "names_file"), ("privacy", "key_file"),
+                     ("barriers", "model_file")}
 _OPTIONAL_INTS = {("themes", "n_themes")}
+_OPTIONAL_FLOATS = {("barriers", "threshold")}
 
 
 def _checked(section: str, key: str, value: Any, default: Any) -> Any:
@@ -273,6 +276,10 @@ def _checked(section: str, key: str, value: Any, default: Any) -> Any:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 2):
             raise fail("expected a whole number of at least 2")
         return value
+    if (section, key) in _OPTIONAL_FLOATS:
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise fail("expected a number")
+        return None if value is None else float(value)
     if (section, key) in _OPTIONAL_STRINGS or isinstance(default, str):
         if value is not None and not isinstance(value, str):
             raise fail('expected text in quotes, e.g. "en_core_web_sm"')

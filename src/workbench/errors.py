@@ -177,6 +177,10 @@ class Errors:
             "and, if it has one, a parent that is another code.")
     E404 = "[E404] Unknown code kind '{kind}'. Use one of: {kinds}."
     E405 = "[E405] Cannot write the codebook to '{path}': {detail}. Choose another path."
+    E406 = ("[E406] Labels file '{path}' could not be used: {detail}. A labels file is a CSV with the columns "
+            "doc, text, label (barrier, enabler, benefit or neither) and optionally category, one row per unit.")
+    E407 = ("[E407] Stance model '{path}' could not be read: {detail}. Use the shipped model (leave "
+            "model_file unset) or write one again with tools/train_stance.py.")
 
     # Exports: XLSX/CSV tables and REFI-QDA (E450-E469)
     E450 = ("[E450] Cannot write the export '{path}': {detail}. Choose another path, or close the file if "

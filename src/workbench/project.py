@@ -299,7 +299,8 @@ class Workbench:
         return CodingStore(self.codings_dir).load()
 
     def barriers(self, kind: str = "barrier"):
-        """The fitted barrier (or ``kind="enabler"``) detector; its ``hits_`` has BARRIER_COLUMNS."""
+        """The fitted barrier (or ``kind="enabler"``, ``"benefit"``) detector; its ``hits_`` has BARRIER_COLUMNS.
+        Every sentence has one stance, so the three kinds' hits never share a sentence."""
         from .analysis.barriers import BarrierDetector
 
         cache = self.__dict__.setdefault("_detectors", {})
@@ -309,7 +310,8 @@ class Workbench:
             with self._timed(f"{kind}s"):
                 cache[kind] = BarrierDetector(self.codebook, kind=kind, unit=cfg.unit, threshold=cfg.threshold,
                                               embedding=cfg.embedding, cache_dir=self.annotator.cache_dir,
-                                              models_dir=self.models_dir).fit(self.annotated, evidence_from=fitted)
+                                              models_dir=self.models_dir, model_file=cfg.model_file
+                                              ).fit(self.annotated, evidence_from=fitted)
         return cache[kind]
 
     def barrier_hits(self, kind: str = "barrier") -> pd.DataFrame:
@@ -323,7 +325,8 @@ class Workbench:
 
             with self._timed(f"{kind}s"):
                 embedder = make_embedder(cfg.embedding, self.models_dir).model_id
-                key = self.result_key(f"{kind}s", ["barriers"], files=[self.config.coding.codebook_file],
+                key = self.result_key(f"{kind}s", ["barriers"], files=[self.config.coding.codebook_file,
+                                                                      cfg.model_file],
                                       extra={"kind": kind, "embedding": embedder})
             cache[kind] = self._reuse(f"{kind}s", key, compute)["hits"]
         return cache[kind]
@@ -493,7 +496,7 @@ class Workbench:
                 written["keyness"] = out / "keyness.csv"
                 write_table_csv(keyness, written["keyness"])
         if self.config.barriers.enabled:
-            for kind in ("barrier", "enabler"):
+            for kind in ("barrier", "enabler", "benefit"):
                 hits = self.barrier_hits(kind)
                 with self._timed("write"):
                     written[f"{kind}s"] = out / f"{kind}s.csv"
@@ -530,7 +533,7 @@ class Workbench:
             manifest["models"]["barrier_embedding"] = make_embedder(self.config.barriers.embedding,
                                                                      self.models_dir).model_id
             manifest["barriers"] = {f"{kind}s": self.barrier_hits(kind)["category"].value_counts().sort_index()
-                                    .to_dict() for kind in ("barrier", "enabler")}
+                                    .to_dict() for kind in ("barrier", "enabler", "benefit")}
         manifest["codebook"] = {"file": self.config.coding.codebook_file or "(shipped default)",
                                 "codes": len(self.codebook.codes)}
         manifest["codings"] = {"folder": str(self.codings_dir), "accepted_codes": len(codes),
