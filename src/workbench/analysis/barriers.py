@@ -234,7 +234,6 @@ class BarrierDetector(Analysis):
         model = StanceModel.load(self.model_file)
         vectors, model_id = self._embed([u.text for u in units])
         variant = model.variant_for(model_id)
-        vectors = np.round(vectors, 4)  # the last bits of the embedding never decide a stance
         proba = variant.stance_proba(vectors if variant.uses_embedding else None, [e.row for e in evidence])
         thresholds = dict(variant.thresholds)
         if self.threshold is not None:
@@ -265,7 +264,7 @@ class BarrierDetector(Analysis):
         if codes:
             for code in codes:
                 ex_vectors, _ = self._embed(example_texts[code.name])
-                s = np.round(vectors, 4) @ ex_vectors.T
+                s = vectors @ ex_vectors.T
                 sims[code.name] = s.max(axis=1)
                 nearest[code.name] = [example_texts[code.name][j] for j in s.argmax(axis=1)]
         for i, (unit, ev, judgement) in enumerate(zip(units, evidence, judgements)):
