@@ -155,7 +155,7 @@ def test_analyse_writes_segments_and_manifest(capsys, tmp_path, wb_small_corpus,
     assert code == 0, err
     again = json.loads((tmp_path / "out2" / "manifest.json").read_text(encoding="utf-8"))
     assert again["annotation_cache"]["parsed_segments"] == 0 and again["annotation_cache"]["not_needed"]
-    assert again["results_reused"] == ["barriers", "enablers", "keyness", "phrases"]
+    assert again["results_reused"] == ["barriers", "benefits", "enablers", "keyness", "phrases"]
     assert "Reused unchanged results" in out
     # ... and with --recompute it reads every segment from the annotation cache.
     code, out, err = run(capsys, "analyse", wb_small_corpus, "--out", tmp_path / "out3", "--no-progress",

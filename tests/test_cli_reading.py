@@ -80,6 +80,7 @@ def test_a_twenty_megabyte_paragraph_with_good_files_gives_every_table_and_the_r
     names = {p.name for p in (tmp_path / "out").iterdir()}
     assert {"segments.csv", "exclusions.csv", "phrases.csv", "phrase_occurrences.csv", "family_variants.csv",
             "themes.csv", "segment_themes.csv", "theme_quotes.csv", "keyness.csv", "barriers.csv", "enablers.csv",
+            "benefits.csv",
             "tables.xlsx", "project.qdpx", "codebook.qdc", "report.html", "manifest.json"} <= names
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert [p["code"] for p in manifest["load_problems"]] == ["E016"]

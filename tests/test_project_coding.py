@@ -31,7 +31,7 @@ def header(path) -> list[str]:
 def test_analyse_writes_barriers_and_enablers_with_exact_columns(tmp_path, wb_corpus_copy, wb_cache_dir):
     bench = Workbench(wb_corpus_copy, no_themes(), progress=False)
     written = bench.analyse(tmp_path / "out")
-    for kind in ("barriers", "enablers"):
+    for kind in ("barriers", "enablers", "benefits"):
         assert header(written[kind]) == BARRIER_COLUMNS
         table = pd.read_csv(written[kind])
         for row in table.itertuples(index=False):
@@ -43,7 +43,7 @@ def test_analyse_writes_barriers_and_enablers_with_exact_columns(tmp_path, wb_co
     assert "codes" not in written  # nobody has coded anything yet
     manifest = json.loads(written["manifest"].read_text(encoding="utf-8"))
     assert manifest["codings"]["accepted_codes"] == 0
-    assert set(manifest["barriers"]) == {"barriers", "enablers"}
+    assert set(manifest["barriers"]) == {"barriers", "enablers", "benefits"}
     assert sum(manifest["barriers"]["barriers"].values()) == len(barriers)
 
 

@@ -14,7 +14,7 @@ from workbench.verify import verify
 
 pytestmark = pytest.mark.slow
 
-REUSABLE = ["barriers", "enablers", "keyness", "phrases"]
+REUSABLE = ["barriers", "benefits", "enablers", "keyness", "phrases"]
 
 
 def _config(**barriers) -> Config:
