@@ -30,11 +30,11 @@ DEMO = ROOT / "corpora" / "coproduction"
 CHILD = Path(__file__).with_name("theme_machine_child.py")
 THEME_COLUMNS = ["theme_id", "label", "keywords", "size", "doc_count", "stability", "seg_id"]
 # Relative noise of 1e-3 is about 4,000 times the largest difference between CPU kernels measured here
-# (2.5e-7). Most draws then move nothing; a few change Ward's tree near the top. Measured over 10 draws
-# (segments in another theme after matching themes one to one): demo 0 in 8 draws, 36 and 101 of 432 in two;
-# generated corpus 0-1 in 8 draws, 734 and 736 of 2,037 in two. Bounds: the median draw moves at most 1%,
-# the worst at most 40%.
-MEDIAN_BOUND_1E3, WORST_BOUND_1E3 = 0.01, 0.40
+# (2.5e-7). Some draws then move nothing; others change Ward's tree near the top. Measured with about sqrt(n)
+# themes over 5 draws (segments in another theme after matching themes one to one): demo [0, 36, 36, 36, 0] of
+# 430; generated corpus [0, 2, 276, 276, 0] of 1,879. Bounds: the median draw moves at most 10%, the worst at
+# most 40%. (Noise of 1e-5, which is still 40 times the CPU difference, moves nothing: tested above.)
+MEDIAN_BOUND_1E3, WORST_BOUND_1E3 = 0.10, 0.40
 
 
 @pytest.fixture(scope="module")
