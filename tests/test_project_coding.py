@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -81,7 +82,12 @@ def test_codes_csv_holds_human_and_accepted_machine_codings_only(tmp_path, wb_co
 
     with zipfile.ZipFile(written["project_qdpx"]) as archive:
         project = archive.read("project.qde").decode("utf-8")
-    assert project.count("<PlainTextSelection ") == 2  # Ana's span and the accepted suggestion
+    # Ana's span and the accepted suggestion, plus one selection per detector hit that is in no coding yet
+    # (the machine suggestions, by their own user; on by default since issue 16)
+    machine_user = re.search(r'<User guid="([^"]+)" name="workbench \(machine suggestion\)"', project)
+    people = [m for m in re.finditer(r"<PlainTextSelection .*?</PlainTextSelection>", project, re.S)
+              if not machine_user or f'creatingUser="{machine_user.group(1)}"' not in m.group(0).split(">")[0]]
+    assert len(people) == 2
     assert "codes" in load_workbook(written["workbook"], read_only=True).sheetnames
     assert written["codebook_qdc"].read_text(encoding="utf-8").count("<Code ") == len(bench.codebook.codes)
     report = written["report"].read_text(encoding="utf-8")

@@ -142,12 +142,13 @@ from pathlib import Path
 
 ui.family.value = "with, not for"
 ui.suggest_button.click()
-ui.choices.value = (0,)
+ui.choices.value = (0,) if ui.choices.options else ()  # the first suggestion, when the corpus gave any
 ui.accept_button.click()
 ui.path.value = str(Path(tempfile.mkdtemp()) / "my-families.yml")
 ui.save_button.click()
 print(ui.status.value)
-print(Path(ui.path.value).read_text(encoding="utf-8").splitlines()[-1])"""),
+saved = Path(ui.path.value)
+print(saved.read_text(encoding="utf-8").splitlines()[-1] if saved.exists() else "(nothing saved)")"""),
     ("md", """## Quoted statements: what people put in quotation marks
 
 Most used first; once is enough to be listed. A statement that is one of a family's wordings carries the family."""),
