@@ -51,8 +51,10 @@ check: $(if $(wildcard $(STAMP)),,setup)
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -m "not slow and not browser" -q -p no:cacheprovider
 
+# ruff, and every notebook in sync with its py:percent source (tools/build_notebooks.py --check).
 lint: $(if $(wildcard $(STAMP)),,setup)
-	$(BIN)/ruff check src tests tools benchmarks
+	$(BIN)/ruff check src tests tools benchmarks notebooks
+	$(BIN)/python tools/build_notebooks.py --check
 
 unit: setup
 	$(BIN)/python -m pytest tests

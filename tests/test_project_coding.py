@@ -13,7 +13,8 @@ from workbench.analysis.barriers import COLUMNS as BARRIER_COLUMNS
 from workbench.cli import main
 from workbench.coding import Coding, CodingStore, agreement
 from workbench.config import Config
-from workbench.project import CODE_COLUMNS, Workbench
+from workbench.project import Workbench
+from workbench.steps.codes import CODE_COLUMNS
 
 pytestmark = pytest.mark.slow
 

@@ -42,7 +42,7 @@ def test_an_unchanged_rerun_reuses_every_table_without_annotating(wb_corpus_copy
     bench, second = _analyse(wb_corpus_copy, tmp_path / "b", cache)
     assert first["results_reused"] == []
     assert second["results_reused"] == REUSABLE
-    assert "annotated" not in bench.__dict__  # spaCy was not even run
+    assert not bench.has_annotations  # spaCy was not even run
     assert second["annotation_cache"]["not_needed"]
     assert second["models"] == first["models"]  # the pipeline is still named
     assert _csvs(tmp_path / "b") == _csvs(tmp_path / "a") and len(_csvs(tmp_path / "a")) >= 5
@@ -154,4 +154,4 @@ def test_a_corpus_too_small_for_themes_is_known_without_annotating(wb_corpus_cop
     assert len(bench.corpus.segments) < 10 and "E362" in first["skipped"]["themes"]
     bench, second = _analyse(wb_corpus_copy, tmp_path / "b", tmp_path / "cache", config)
     assert second["skipped"]["themes"] == first["skipped"]["themes"]
-    assert second["results_reused"] == REUSABLE and "annotated" not in bench.__dict__
+    assert second["results_reused"] == REUSABLE and not bench.has_annotations

@@ -18,6 +18,7 @@ import pandas as pd
 from . import __version__
 from .config import load_config
 from .errors import WorkbenchError
+from .values import is_missing
 
 
 _NEVER_SHORTEN = {"doc_id", "seg_id", "path"}
@@ -30,7 +31,7 @@ def _table(frame: pd.DataFrame, max_width: int = 60) -> str:
     shown = frame.copy()
     for column in [c for c in shown.columns if c not in _NEVER_SHORTEN]:
         shown[column] = shown[column].map(
-            lambda v: "" if v is None or (isinstance(v, float) and pd.isna(v))
+            lambda v: "" if is_missing(v)
             else textwrap.shorten(str(v), max_width, placeholder="…") if isinstance(v, str) else v)
     return shown.to_string(index=False)
 
@@ -112,7 +113,7 @@ def cmd_analyse(args: argparse.Namespace) -> int:
     written = bench.analyse(args.out)
     for step, reason in bench.skipped_.items():
         print(f"  {step} skipped: {reason}")
-    if "annotated" in bench.__dict__:
+    if bench.has_annotations:
         annotated = bench.annotated
         print(f"Annotated with {annotated.pipeline}: {annotated.n_parsed} segments parsed, "
               f"{annotated.n_cached} from cache.")

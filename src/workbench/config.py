@@ -49,12 +49,13 @@ Example ``analysis.toml`` (``profile = "fast"`` first line: presets for large co
     [privacy]
     pseudonymise_report = true          # names in report.html become "Carer 1", "Participant 2", ...
     names_file = "names.txt"            # optional: more names to replace, one per line
+
+    [steps.word_counts]                 # settings of a step another package adds (checked by the step)
+    min_words = 10
 """
 from __future__ import annotations
 
 import copy
-import hashlib
-import json
 import tomllib
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -183,14 +184,21 @@ class Config:
     coding: CodingConfig = field(default_factory=CodingConfig)
     export: ExportConfig = field(default_factory=ExportConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    steps: dict[str, dict[str, Any]] = field(default_factory=dict)  # [steps.<name>]: added steps' settings
     profile: str = "default"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Every setting (``steps`` only when an added step has settings, so earlier manifests still match)."""
+        data = asdict(self)
+        if not data["steps"]:
+            del data["steps"]
+        return data
 
     def fingerprint(self) -> str:
         """A short hash of the resolved configuration."""
-        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode()).hexdigest()[:16]
+        from .cache import stable_hash
+
+        return stable_hash(self.to_dict(), 16)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Config":
@@ -205,6 +213,12 @@ class Config:
             for key, value in values.items():
                 setattr(getattr(config, section_name), key, copy.deepcopy(value))
         for section_name, values in data.items():
+            if section_name == "steps":
+                if not isinstance(values, dict) or not all(isinstance(v, dict) for v in values.values()):
+                    raise ConfigError(Errors.E152.format(section="steps", key="(sections)", value=values,
+                                                         detail="use one [steps.<name>] section per step"))
+                config.steps = copy.deepcopy(values)
+                continue
             section = getattr(config, section_name, None)
             if section is None or not isinstance(values, dict):
                 known = ", ".join(f.name for f in fields(cls))
@@ -214,7 +228,7 @@ class Config:
                 if key not in known_keys:
                     raise ConfigError(Errors.E151.format(key=key, section=section_name,
                                                          known=", ".join(known_keys)))
-                setattr(section, key, _checked(section_name, key, value, getattr(section, key)))
+                setattr(section, key, check_setting(section_name, key, value, getattr(section, key)))
         config.validate()
         return config
 
@@ -263,7 +277,7 @@ _OPTIONAL_INTS = {("themes", "n_themes")}
 _OPTIONAL_FLOATS = {("barriers", "threshold")}
 
 
-def _checked(section: str, key: str, value: Any, default: Any) -> Any:
+def check_setting(section: str, key: str, value: Any, default: Any) -> Any:
     """Check ``value`` against the type of ``default`` or raise a numbered error (no silent coercion)."""
     def fail(detail: str) -> ConfigError:
         return ConfigError(Errors.E152.format(section=section, key=key, value=value, detail=detail))

@@ -20,6 +20,7 @@ from typing import Sequence
 
 import numpy as np
 
+from . import registry
 from .cache import DiskCache, default_cache_dir, digest
 from .errors import Errors, Warnings, WorkbenchError
 
@@ -193,12 +194,15 @@ def _folder_hash(path: Path) -> str:
     return digest(parts, 12)
 
 
+registry.embedders.register(MINILM, func=lambda models_dir=None: SentenceTransformerEmbedder())
+registry.embedders.register(STATIC, func=lambda models_dir=None: StaticEmbedder(models_dir=models_dir))
+
+
 def make_embedder(name: str = MINILM, models_dir: str | Path | None = None) -> Embedder:
-    """``minilm``, ``static``, or a local model folder."""
-    if name == MINILM:
-        return SentenceTransformerEmbedder()
-    if name == STATIC:
-        return StaticEmbedder(models_dir=models_dir)
+    """A registered embedder (``minilm``, ``static``, or one an installed package adds through the
+    ``workbench_embedders`` entry point: a function of ``models_dir``), else a local model folder."""
+    if name in registry.embedders:
+        return registry.embedders.get(name)(models_dir)
     path = Path(name)
     if (path / "modules.json").exists() or (path / "config_sentence_transformers.json").exists():
         return SentenceTransformerEmbedder(path)

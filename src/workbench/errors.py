@@ -239,6 +239,24 @@ class Errors:
     # Unfitted analyses (E250-)
     E250 = "[E250] This {name} is not fitted yet. Call .fit(...) first."
 
+    # Analysis steps and the registry (E600-E619)
+    E600 = ("[E600] '{name}' in the steps registry is a {got}, not a workbench.steps.Step. Declare it with "
+            "the @step(...) decorator (see workbench/steps/base.py), or fix the package's workbench_steps "
+            "entry point.")
+    E601 = ("[E601] The step '{name}' needs the step '{needed}', which is not registered (registered steps: "
+            "{known}). Install the package that provides it, or remove it from the step's needs.")
+    E602 = "[E602] The steps {cycle} need each other in a circle. Remove one of those needs."
+    E603 = ("[E603] The step '{name}' writes the table '{table}', which the step '{other}' writes too. Give one "
+            "of them another table name.")
+    E604 = ("[E604] The step '{name}' returned {got}; a step's compute function returns a dict of table name "
+            "-> pandas DataFrame.")
+    E605 = ("[E605] Settings of the step '{name}': '{key}' is not one of its settings ({known}). Check the "
+            "spelling in the [steps.{name}] section of the config.")
+    E606 = ("[E606] There is no step '{name}' (registered steps: {known}). Check the name, or install the "
+            "package that provides it.")
+    E607 = ("[E607] The step registered as '{name}' calls itself '{declared}'. Register it under its own name "
+            "(the entry point's name must be the Step's name).")
+
 
 class Warnings:
     """Catalogue of warnings."""

@@ -9,6 +9,7 @@ import pytest
 from workbench.analysis.families import variant_of
 from workbench.analysis.phrases import normalise_surface
 from workbench.cli import main
+from workbench.steps.phrases import miner
 
 from an_helpers import AN_DEMO_CORPUS
 
@@ -46,17 +47,17 @@ def test_nothing_about_us_without_us_is_found_as_quote_or_family(an_demo):
 def test_no_fragment_reaches_the_top_50_on_the_demo_corpus(an_demo):
     from test_an_phrase_fragments import FRAGMENTS
 
-    miner = an_demo.phrase_miner
-    top = list(miner.phrases_["phrase"].str.lower().head(50))
+    found = miner(an_demo)
+    top = list(found.phrases_["phrase"].str.lower().head(50))
     assert len(top) >= 20
     assert not [f for f in FRAGMENTS if f in top]
-    for key in miner.phrases_["phrase_key"].head(50):
+    for key in found.phrases_["phrase_key"].head(50):
         words = key.split()
-        assert words[0] in miner.content_words_ and words[-1] in miner.content_words_, key
+        assert words[0] in found.content_words_ and words[-1] in found.content_words_, key
 
 
 def test_lived_experience_is_a_top_ten_ngram(an_demo):
-    top = list(an_demo.phrase_miner.phrases_["phrase"].head(10))
+    top = list(miner(an_demo).phrases_["phrase"].head(10))
     assert "lived experience" in top
 
 

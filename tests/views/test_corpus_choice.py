@@ -86,7 +86,10 @@ def stand_in_bench(path: Path) -> SimpleNamespace:
     phrase = pd.DataFrame([{"phrase": f"words of {path.name}", "kind": "ngram", "family": None, "count": 2,
                             "doc_count": 1, "speaker_count": 1, "score": 1.0}])
     config = SimpleNamespace(themes=SimpleNamespace(enabled=False), barriers=SimpleNamespace(enabled=False))
-    return SimpleNamespace(path=path, phrase_tables=(phrase, pd.DataFrame()), config=config,
+    def result(step: str) -> SimpleNamespace:  # as Workbench.result: themes and barriers are skipped
+        return SimpleNamespace(skipped=f"{step} were switched off in the settings.", frames={})
+
+    return SimpleNamespace(path=path, phrase_tables=(phrase, pd.DataFrame()), config=config, result=result,
                            corpus=SimpleNamespace(documents=[object()]))
 
 

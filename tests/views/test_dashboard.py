@@ -140,7 +140,7 @@ def test_themes_list_and_quotes(dash):
     assert len(themes) == 2
     assert list(themes["size"]) == sorted(themes["size"], reverse=True)
     assert themes["stability"].between(0, 1).all()
-    model = dash.theme_model
+    model = dash.bench.themes
     for tid, size in zip(themes["theme_id"], themes["size"]):
         quotes = dash.quotes_for_theme(int(tid), limit=50)
         assert_traceable(dash.bench, quotes)

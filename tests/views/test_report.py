@@ -326,7 +326,7 @@ def test_a_link_in_a_transcript_stays_text():
     data = make_data(barriers=pd.DataFrame([{**hit(5, "Nothing", "x", 0.9), "text": link}]))
     html = build_report(data)
     assert all(v.startswith("#") for _, k, v in Page(html).attrs if k == "href")
-    assert "See &lt;a href=&quot;https://evil.example/x&quot;&gt;this&lt;/a&gt;." in html
+    assert "See &lt;a href=&#34;https://evil.example/x&#34;&gt;this&lt;/a&gt;." in html  # Jinja2's escaping
 
 
 # -- pseudonyms -----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from .boilerplate import compile_patterns
 from .layout import trim_boilerplate
 from .metadata import METADATA_FILE, parse_roles, read_metadata
 from .model import CONTENT_BLOCKS, KINDS, UNREAD, Corpus, Document, Exclusion, LoadProblem, Segment
-from .readers import DEFAULT_KINDS, READERS
+from .readers import DEFAULT_KINDS, Reader, available_readers
 from .segment import MAX_UNIT_CHARS, UNITS, segment_document
 from .structure import interview_like, parse_transcript
 from .text import is_blank
@@ -100,13 +100,16 @@ def _check_words(rel: str, text: str | bytes, limit: int) -> None:
 
 
 def read_document(path: Path, rel: str, max_file_mb: float = DEFAULT_MAX_FILE_MB,
-                  max_document_words: int = DEFAULT_MAX_DOCUMENT_WORDS) -> Document:
-    """Read one file into a Document (blocks, no segments yet). Raises FileReadError."""
+                  max_document_words: int = DEFAULT_MAX_DOCUMENT_WORDS,
+                  readers: dict[str, Reader] | None = None) -> Document:
+    """Read one file into a Document (blocks, no segments yet). Raises FileReadError.
+    ``readers``: suffix -> reader (default: every registered reader)."""
+    readers = available_readers() if readers is None else readers
     suffix = path.suffix.lower()
-    reader = READERS.get(suffix)
+    reader = readers.get(suffix)
     if reader is None:
         raise FileReadError(Errors.E003.format(path=rel, suffix=suffix or "(none)",
-                                               supported=", ".join(sorted(READERS))))
+                                               supported=", ".join(sorted(readers))))
     try:
         if path.is_symlink() and not path.exists():
             if _is_link_loop(path):
@@ -213,10 +216,11 @@ def load_corpus(path: str | os.PathLike, *, unit: str = "auto", max_turn_words: 
     metadata, metadata_hash = read_metadata(root)
     documents: list[Document] = []
     guessed: dict[str, bool] = {}
+    readers = available_readers()
     for file in _walk(root, problems):
         rel = display_path(file.relative_to(root).as_posix())
         try:
-            doc = read_document(file, rel, max_file_mb, max_document_words)
+            doc = read_document(file, rel, max_file_mb, max_document_words, readers)
             guessed[rel] = doc.kind == DEFAULT_KINDS.get(doc.source_format, "notes") and not any(
                 b.kind == "turn" for b in doc.blocks) and doc.source_format in ("txt", "docx", "pdf")
         except FileReadError as err:

@@ -33,6 +33,7 @@ import pandas as pd
 
 from ..errors import Errors, WorkbenchError
 from ..safe_files import replace_atomic
+from ..values import is_missing
 
 MAX_SHEET_NAME = 31
 MAX_CELL_CHARS = 32767  # Excel's limit for one cell
@@ -113,10 +114,7 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def _is_missing(value: Any) -> bool:
-    if value is None or value is pd.NaT or value is pd.NA:
-        return True
-    return isinstance(value, float) and math.isnan(value)
+_is_missing = is_missing
 
 
 def _text(value: str) -> str:
@@ -219,21 +217,27 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     return _write(path, _xlsx_bytes(tables))
 
 
-def write_csv_workbook(csvs: Mapping[str, Path], path: Path, max_rows: int = 100_000) -> Path:
-    """CSV files (name -> path) as sheets of one XLSX workbook. Tables over ``max_rows`` rows stay CSV only
+def write_workbook(tables: Mapping[str, pd.DataFrame], path: Path, max_rows: int = 100_000,
+                   files: Mapping[str, str] | None = None) -> Path:
+    """Tables (name -> DataFrame) as sheets of one XLSX workbook. Tables over ``max_rows`` rows stay CSV only
     (spreadsheets hold at most 1,048,576 rows and are slow long before that): they are named on a first
-    sheet, "about", with their row counts."""
+    sheet, "about", with their row counts and CSV file (``files``: name -> file name, default <name>.csv)."""
     sheets, left_out = {}, []
-    for name, csv in csvs.items():
-        frame = read_table_csv(csv)
+    for name, frame in tables.items():
         if len(frame) > max_rows:
-            left_out.append({"table": name, "rows": len(frame), "file": csv.name,
+            left_out.append({"table": name, "rows": len(frame), "file": (files or {}).get(name, f"{name}.csv"),
                              "why": f"more than {max_rows:,} rows: open the CSV file instead"})
         else:
             sheets[name] = frame
     if left_out:
         sheets = {"about": pd.DataFrame(left_out, columns=["table", "rows", "file", "why"]), **sheets}
     return write_xlsx(sheets, path)
+
+
+def write_csv_workbook(csvs: Mapping[str, Path], path: Path, max_rows: int = 100_000) -> Path:
+    """CSV files (name -> path) as sheets of one XLSX workbook (see ``write_workbook``)."""
+    return write_workbook({name: read_table_csv(csv) for name, csv in csvs.items()}, path,
+                          max_rows, {name: csv.name for name, csv in csvs.items()})
 
 
 # -- CSV -------------------------------------------------------------------------------------------

@@ -7,16 +7,16 @@ figure into plain lists for tests and for printing in notebooks.
 """
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..values import is_missing, stability_level
+
 UNASSIGNED = -1
 UNASSIGNED_NAME = "Not in any theme"
 MISSING_GROUP = "(not set)"
-UNSTABLE_BELOW = 0.5
 GROUPS = {"doc_id": "Document", "kind": "Kind of document", "speaker_role": "Speaker role"}
 FONT_SIZE = 16
 TITLE_SIZE = 20
@@ -27,10 +27,10 @@ PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b
 
 
 def _stability_text(value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if is_missing(value):
         return "not measured"
     text = f"{float(value):.2f}"
-    return text + " (unstable)" if float(value) < UNSTABLE_BELOW else text
+    return text + " (unstable)" if stability_level(value) == "unstable" else text
 
 
 def theme_names(themes: pd.DataFrame | None) -> dict[int, str]:

@@ -8,7 +8,6 @@ follows every change of its panel. Corpus text is always escaped.
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -18,6 +17,7 @@ import pandas as pd
 from ..analysis.codebook import KINDS
 from ..coding.store import Coding, CodingError, check_span, codings_frame
 from ..errors import Errors, WorkbenchError
+from ..values import is_missing
 from .html import escape, text_html
 
 KIND_TITLES = {"barrier": "Barriers", "enabler": "Enablers", "principle": "Principles", "benefit": "Benefits",
@@ -60,9 +60,7 @@ def row_field(row: Any, name: str) -> Any:
         value = row.get(name)
     else:
         value = getattr(row, name, None)
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value
+    return None if is_missing(value) else value
 
 
 def _int_or_none(value: Any) -> int | None:

@@ -8,7 +8,6 @@ Every quote row keeps doc_id, seg_id, start_char, end_char; corpus text is alway
 """
 from __future__ import annotations
 
-import math
 from functools import cached_property
 from typing import Any
 
@@ -17,6 +16,7 @@ import pandas as pd
 from ..analysis.phrase_table import distinct_wordings
 from ..corpus.segment import sentence_spans
 from ..errors import Errors, WorkbenchError
+from ..values import stability_level
 from .dashboard_bars import attach_bars, bars
 from .dashboard_bars import hint as bar_hint
 from .html import escape, text_html
@@ -44,11 +44,11 @@ def spread(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _stability_words(value: Any) -> str:
     """Stability in plain words for a room (1 = found again with the same members in every re-run)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    level = stability_level(value)
+    if level == "unknown":
         return "stability not measured"
-    value = float(value)
-    words = "holds up well" if value >= 0.8 else "fairly stable" if value >= 0.5 else "unstable: read with care"
-    return f"stability {value:.2f} ({words})"
+    words = {"stable": "holds up well", "fair": "fairly stable", "unstable": "unstable: read with care"}[level]
+    return f"stability {float(value):.2f} ({words})"
 
 
 class Dashboard:
@@ -58,7 +58,6 @@ class Dashboard:
     def __init__(self, bench, max_phrases: int = 20):
         self.bench = bench
         self.max_phrases = max_phrases
-        self.themes_note = ""
 
     def summary(self) -> str:
         """One line for the room: how much material, and how many phrases, themes and categories."""
@@ -118,27 +117,22 @@ class Dashboard:
         return spread(frame).reset_index(drop=True)
 
     # -- themes -------------------------------------------------------------------------------
-    @cached_property
-    def theme_model(self):
-        """The bench's themes (it reuses the saved model while nothing they depend on changed), or None
-        when themes are switched off or the corpus is too small for them (``themes_note`` says why)."""
-        if not self.bench.config.themes.enabled:
-            self.themes_note = "Themes are switched off in the configuration."
-            return None
-        try:
-            return self.bench.themes
-        except WorkbenchError as err:
-            if err.code != "E362":
-                raise
-            self.themes_note = str(err)
-            return None
+    @property
+    def themes_note(self) -> str:
+        """Why there are no themes (switched off, or a corpus too small for them), else ''."""
+        return self.bench.result("themes").skipped or ""
+
+    def _theme_frames(self) -> dict[str, pd.DataFrame] | None:
+        """The themes step's frames (themes, assignments, quotes), or None when it was skipped."""
+        result = self.bench.result("themes")
+        return None if result.skipped else result.frames
 
     def themes(self) -> pd.DataFrame:
         """Themes, largest first: theme_id, label, size, doc_count, stability, keywords."""
-        model = self.theme_model
-        if model is None:
+        found = self._theme_frames()
+        if found is None:
             return pd.DataFrame(columns=THEME_LIST_COLUMNS)
-        frame = model.themes_[model.themes_["theme_id"] != UNASSIGNED]
+        frame = found["themes"][found["themes"]["theme_id"] != UNASSIGNED]
         frame = frame.sort_values(["size", "theme_id"], ascending=[False, True], kind="mergesort")
         return frame[THEME_LIST_COLUMNS].reset_index(drop=True)
 
@@ -147,9 +141,9 @@ class Dashboard:
         ids = [int(t) for t in self.themes()["theme_id"]]
         if int(theme_id) not in ids:
             raise WorkbenchError(Errors.E481.format(theme_id=theme_id, known=", ".join(map(str, ids)) or "none"))
-        model = self.theme_model
-        quotes = model.quotes_[model.quotes_["theme_id"] == theme_id].sort_values("rank", kind="mergesort")
-        members = model.assignments_[model.assignments_["theme_id"] == theme_id]
+        found = self._theme_frames()
+        quotes = found["quotes"][found["quotes"]["theme_id"] == theme_id].sort_values("rank", kind="mergesort")
+        members = found["assignments"][found["assignments"]["theme_id"] == theme_id]
         members = members[~members["seg_id"].isin(quotes["seg_id"])]
         members = members.sort_values(["probability", "seg_id"], ascending=[False, True], kind="mergesort")
         frame = pd.concat([quotes[QUOTE_COLUMNS], members[QUOTE_COLUMNS]], ignore_index=True).head(limit)
@@ -162,9 +156,10 @@ class Dashboard:
     def hits(self, kind: str) -> pd.DataFrame:
         if kind not in KINDS:
             raise WorkbenchError(Errors.E483.format(kind=kind))
-        if not self.bench.config.barriers.enabled:
+        result = self.bench.result(f"{kind}s")
+        if result.skipped:
             return pd.DataFrame(columns=QUOTE_COLUMNS + ["category", "score", "evidence"])
-        return self.bench.barrier_hits(kind)
+        return result["hits"]
 
     def categories(self, kind: str | None = None) -> pd.DataFrame:
         """Barrier and enabler categories with hits, most hits first: kind, category, count, doc_count."""

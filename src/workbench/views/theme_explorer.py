@@ -6,16 +6,15 @@ model); ``ThemeExplorerWidget`` is a thin ipywidgets layer over it. Corpus text 
 """
 from __future__ import annotations
 
-import math
 from typing import Any, Callable
 
 import pandas as pd
 
 from ..errors import WorkbenchError
+from ..values import is_missing, stability_level
 from .html import escape, table_html, text_html
 
 UNASSIGNED = -1
-UNSTABLE_BELOW = 0.5
 MISSING_GROUP = "(not set)"
 WHERE = ("doc_id", "kind", "speaker_role")
 CHARTS = {"sizes": "How big each theme is", "doc_id": "Themes by document", "kind": "Themes by kind of document",
@@ -40,8 +39,7 @@ def _check(frame: pd.DataFrame, columns: list[str], name: str) -> pd.DataFrame:
     return frame
 
 
-def _is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+_is_missing = is_missing
 
 
 def stability_text(value: Any) -> str:
@@ -51,7 +49,7 @@ def stability_text(value: Any) -> str:
 
 def is_unstable(value: Any) -> bool:
     """True when the stability is known and below 0.5 (unknown stability is not flagged)."""
-    return not _is_missing(value) and float(value) < UNSTABLE_BELOW
+    return stability_level(value) == "unstable"
 
 
 def split_keywords(keywords: Any) -> list[str]:
