@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Collection, Iterator, Sequence
 
 from .cache import DiskCache, default_cache_dir, digest
 from .config import DEFAULT_COMPONENTS
@@ -120,8 +120,11 @@ class AnnotatedCorpus:
         return self.docs[seg_id]
 
     def __iter__(self) -> Iterator[tuple[Segment, object]]:
+        """Every annotated segment with its Doc, in corpus order (only the documents annotated, when
+        ``Annotator.annotate`` was given ``only``)."""
         for seg in self.corpus.segments:
-            yield seg, self.docs[seg.seg_id]
+            if seg.seg_id in self.docs:
+                yield seg, self.docs[seg.seg_id]
 
 
 class Annotator:
@@ -175,12 +178,13 @@ class Annotator:
 
         self.entries.write(key, ".spacy", DocBin(docs=docs, store_user_data=False).to_bytes())
 
-    def annotate(self, corpus: Corpus) -> AnnotatedCorpus:
-        """Annotate every segment, reading the cache where it can and parsing the rest."""
+    def annotate(self, corpus: Corpus, only: Collection[str] | None = None) -> AnnotatedCorpus:
+        """Annotate every segment (or those of the documents in ``only``), reading the cache where it can and
+        parsing the rest."""
         with msgpack_hooks_looked_up_once():
-            return self._annotate(corpus)
+            return self._annotate(corpus, only)
 
-    def _annotate(self, corpus: Corpus) -> AnnotatedCorpus:
+    def _annotate(self, corpus: Corpus, only: Collection[str] | None = None) -> AnnotatedCorpus:
         from tqdm.auto import tqdm
 
         nlp = self.nlp
@@ -188,7 +192,7 @@ class Annotator:
         todo: list[tuple[str, list[Segment]]] = []
         for doc in corpus.documents:
             segments = corpus.segments_of(doc.doc_id)
-            if not segments:
+            if not segments or (only is not None and doc.doc_id not in only):
                 continue
             entry = self._key(segments)
             cached = self._read_entry(entry, segments)

@@ -117,6 +117,9 @@ class ThemesConfig:
     guided_from_codebook: bool | str = False  # true: the shipped codebook's categories seed themes; or a codebook path
     procedural: bool = True            # thanks, welcomes, "good point": one labelled theme, out of the clustering
     max_theme_share: float = 0.35      # with the automatic number of themes, a bigger theme is split
+    # New and changed segments join the saved themes (nearest centre) until the segments changed since the
+    # last fit pass this share of those fitted; then the themes are fitted again (0: always fit again).
+    refit_share: float = 0.2
     enabled: bool = True
 
 

@@ -290,6 +290,22 @@ class EmbeddingCache:
             return np.zeros((0, 0), dtype=np.float32)
         return np.stack([known[k] for k in keys]).astype(np.float32)
 
+    def embed_group(self, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for ``texts`` encoded together, as one group (e.g. one document's sentences), cached as a
+        group. A text's vector then depends only on its group, never on what other texts were encoded with it
+        before (padding and batch shapes move the last bits), so per-document results are exact whatever the
+        cache held."""
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        groups = DiskCache(self._folder(embedder.model_id).folder / "groups")
+        key = digest("\x1f".join(texts), 40)
+        found = groups.read(key, ".npy", _load_npy)
+        if found is not None and found.shape[0] == len(texts):
+            return found.astype(np.float32)
+        vectors = np.asarray(embedder.encode(list(texts)), dtype=np.float32)
+        groups.write(key, ".npy", _npy(vectors))
+        return vectors
+
     def _write(self, shards: DiskCache, hashes: np.ndarray, vectors: np.ndarray) -> None:
         name = digest(hashes.tobytes(), 16)
         if shards.write(name, ".vectors.npy", _npy(vectors)):  # hashes last: they mark the shard done

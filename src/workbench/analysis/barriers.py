@@ -135,9 +135,9 @@ def units_of_texts(texts: Sequence[str], nlp, places: Sequence[Place] | None = N
             for i, (t, doc, place) in enumerate(zip(texts, nlp.pipe(texts), places))]
 
 
-def gather(units: Sequence[Unit], codebook, vocab) -> list[Evidence]:
+def gather(units: Sequence[Unit], codebook, vocab, finder: CueFinder | None = None) -> list[Evidence]:
     """Cues and named features of every unit."""
-    finder = CueFinder(codebook, vocab)
+    finder = finder or CueFinder(codebook, vocab)
     out = []
     for unit in units:
         cues = finder.find(unit.span)
@@ -209,10 +209,19 @@ class BarrierDetector(Analysis):
         return [c for c in self._codebook().of_kind(kind or self.kind) if c.parent]
 
     def _embed(self, texts: list[str]) -> tuple[np.ndarray, str]:
+        """Vectors of ``texts`` encoded as one group (one document's units, or one code's examples), so each
+        depends only on its group (see ``EmbeddingCache.embed_group``)."""
         embedder = make_embedder(self.embedding, self.models_dir)
         cache = EmbeddingCache(self.cache_dir) if self.cache_dir else None
-        vectors = cache.embed(embedder, texts) if cache else embedder.encode(texts)
+        vectors = cache.embed_group(embedder, texts) if cache else embedder.encode(texts)
         return np.asarray(vectors, dtype=np.float32), embedder.model_id
+
+    def _example_vectors(self, name: str, texts: list[str]) -> np.ndarray:
+        """The vectors of one category's example texts, encoded once per detector."""
+        memo = self.__dict__.setdefault("_examples_memo", {})
+        if name not in memo:
+            memo[name] = self._embed(texts)[0]
+        return memo[name]
 
     def _example_texts(self, code) -> list[str]:
         extra = EXEMPLARS if self.exemplars is None else self.exemplars
@@ -225,12 +234,26 @@ class BarrierDetector(Analysis):
                 str(self.model_file), id(self._codebook()), id(self.exemplars) if self.exemplars is not None else None)
 
     # -- judging -----------------------------------------------------------------------------
-    def judge(self, units: Sequence[Unit], vocab) -> list[Judgement]:
+    def judge_by_document(self, units: Sequence[Unit], vocab) -> list[Judgement]:
+        """``judge`` document by document (units in corpus order): a document's judgements depend on it
+        alone, so they can be kept per document (``document_parts``) and match a from-scratch run."""
+        if not units:
+            return []
+        finder = CueFinder(self._codebook(), vocab)
+        out: list[Judgement] = []
+        start = 0
+        for end in range(1, len(units) + 1):
+            if end == len(units) or units[end].doc_id != units[start].doc_id:
+                out += self.judge(units[start:end], vocab, finder)
+                start = end
+        return out
+
+    def judge(self, units: Sequence[Unit], vocab, finder: CueFinder | None = None) -> list[Judgement]:
         """One Judgement per unit: stance, probability, category and evidence."""
         if not units:
             return []
         codebook = self._codebook()
-        evidence = gather(units, codebook, vocab)
+        evidence = gather(units, codebook, vocab, finder)
         model = StanceModel.load(self.model_file)
         vectors, model_id = self._embed([u.text for u in units])
         variant = model.variant_for(model_id)
@@ -263,7 +286,7 @@ class BarrierDetector(Analysis):
         nearest = {}
         if codes:
             for code in codes:
-                ex_vectors, _ = self._embed(example_texts[code.name])
+                ex_vectors = self._example_vectors(code.name, example_texts[code.name])
                 s = vectors @ ex_vectors.T
                 sims[code.name] = s.max(axis=1)
                 nearest[code.name] = [example_texts[code.name][j] for j in s.argmax(axis=1)]
@@ -315,7 +338,7 @@ class BarrierDetector(Analysis):
             units, judgements = evidence_from.units_, evidence_from.judgements_
         else:
             units = units_of(annotated, self.unit)
-            judgements = self.judge(units, vocab) if units and vocab is not None else []
+            judgements = self.judge_by_document(units, vocab) if units and vocab is not None else []
         self.source_, self.units_, self.judgements_ = annotated, units, judgements
         self.hits_ = self._rows(units, judgements)
         return self
@@ -328,6 +351,29 @@ class BarrierDetector(Analysis):
         nlp = nlp or load_pipeline()
         units = units_of_texts(list(texts), nlp, places)
         return self._rows(units, self.judge(units, nlp.vocab), keep_all=True)
+
+    def document_parts(self, annotated) -> dict[str, list[dict]]:
+        """Every unit of each annotated document with its judgement, as plain data: a document's part (see
+        ``workbench.partials``); ``hits_from_parts`` makes any kind's table from them."""
+        vocab = next(iter(annotated.docs.values())).vocab if annotated.docs else None
+        units = units_of(annotated, self.unit)
+        judgements = self.judge_by_document(units, vocab) if units and vocab is not None else []
+        parts: dict[str, list[dict]] = {}
+        for unit, j in zip(units, judgements):
+            parts.setdefault(unit.doc_id, []).append({
+                "seg_id": unit.seg_id, "start_char": unit.start_char, "end_char": unit.end_char,
+                "speaker": unit.speaker, "text": unit.text, "stance": j.stance, "proba": j.proba,
+                "category": j.category, "evidence": j.evidence})
+        return parts
+
+    @staticmethod
+    def hits_from_parts(kind: str, parts: Sequence[tuple[str, list[dict]]]) -> pd.DataFrame:
+        """The ``kind`` table (COLUMNS) from documents' parts in corpus order: the same rows ``fit`` gives."""
+        rows = [{"doc_id": doc_id, "seg_id": u["seg_id"], "start_char": u["start_char"], "end_char": u["end_char"],
+                 "speaker": u["speaker"], "category": u["category"], "score": u["proba"].get(kind, 0.0),
+                 "evidence": "; ".join(u["evidence"]), "text": u["text"]}
+                for doc_id, units in parts for u in units if u["stance"] == kind]
+        return pd.DataFrame(rows, columns=COLUMNS).reset_index(drop=True)
 
     def _rows(self, units: Sequence[Unit], judgements: Sequence[Judgement], keep_all: bool = False) -> pd.DataFrame:
         rows = []

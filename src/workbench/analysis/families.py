@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import pandas as pd
 import yaml
@@ -207,42 +207,54 @@ class PhraseFamilies(Analysis):
         return specs
 
     def fit(self, annotated: AnnotatedCorpus) -> "PhraseFamilies":
+        parts = self.document_parts(annotated)
+        return self.from_parts(annotated.corpus, [(doc_id, parts.get(doc_id, [])) for doc_id in
+                                                  dict.fromkeys(seg.doc_id for seg, _ in annotated)])
+
+    def document_parts(self, annotated: AnnotatedCorpus) -> dict[str, list[list]]:
+        """The matches in each annotated document (MATCH_COLUMNS as lists): a document's part (see
+        ``workbench.partials``); ``from_parts`` sums them up."""
         from spacy.matcher import Matcher
         from spacy.util import filter_spans
 
         nlp_vocab = next(iter(annotated.docs.values())).vocab if annotated.docs else None
-        specs = self.specs()
-        self.specs_ = specs
-        rows = []
-        if nlp_vocab is not None:
-            matcher = Matcher(nlp_vocab)
+        parts: dict[str, list[list]] = {}
+        if nlp_vocab is None:
+            return parts
+        matcher = Matcher(nlp_vocab)
 
-            def norm(word: str) -> str:
-                return nlp_vocab[word].norm_
+        def norm(word: str) -> str:
+            return nlp_vocab[word].norm_
 
-            for spec in specs:
-                patterns = [family_pattern(compile_pattern(p, spec.label), norm) for p in spec.patterns]
-                patterns += [family_pattern(phrase_pattern(p), norm) for p in spec.phrases]
-                matcher.add(spec.label, patterns, greedy="LONGEST")
-            for seg, doc in annotated:
-                spans = filter_spans([trim_span(s) for s in matcher(doc, as_spans=True)])
-                for span in sorted(spans, key=lambda s: s.start):
-                    start = seg.start_char + span.start_char
-                    end = seg.start_char + span.end_char
-                    rows.append((span.label_, variant_of(span.text), span.text, seg.doc_id, seg.seg_id,
-                                 start, end, seg.speaker))
+        for spec in self.specs():
+            patterns = [family_pattern(compile_pattern(p, spec.label), norm) for p in spec.patterns]
+            patterns += [family_pattern(phrase_pattern(p), norm) for p in spec.phrases]
+            matcher.add(spec.label, patterns, greedy="LONGEST")
+        for seg, doc in annotated:
+            rows = parts.setdefault(seg.doc_id, [])
+            spans = filter_spans([trim_span(s) for s in matcher(doc, as_spans=True)])
+            for span in sorted(spans, key=lambda s: s.start):
+                start = seg.start_char + span.start_char
+                end = seg.start_char + span.end_char
+                rows.append([span.label_, variant_of(span.text), span.text, seg.doc_id, seg.seg_id,
+                             start, end, seg.speaker])
+        return parts
+
+    def from_parts(self, corpus, parts: Sequence[tuple[str, list[list]]]) -> "PhraseFamilies":
+        """Results from documents' parts in corpus order: ``matches_``, ``families_``, ``variants_``."""
+        self.specs_ = self.specs()
+        rows = [tuple(row) for _, doc_rows in parts for row in doc_rows]
         self.matches_ = pd.DataFrame(rows, columns=MATCH_COLUMNS)
-        self.families_, self.variants_ = self._summarise(annotated)
+        self.families_, self.variants_ = self._summarise(corpus)
         return self
 
-    def _summarise(self, annotated: AnnotatedCorpus) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def _summarise(self, corpus) -> tuple[pd.DataFrame, pd.DataFrame]:
         fam_rows, var_rows = [], []
         descriptions = {s.label: s.description for s in self.specs_}
         for spec in self.specs_:
             m = self.matches_[self.matches_["family"] == spec.label]
             if m.empty:
                 continue
-            corpus = annotated.corpus
             speakers = {speaker_key(corpus, corpus.segment(s)) for s in m["seg_id"]}
             variants = Counter(m["variant"])
             surfaces: dict[str, Counter] = defaultdict(Counter)

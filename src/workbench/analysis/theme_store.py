@@ -35,6 +35,7 @@ class ThemeStore:
         self.models_dir = models_dir
         self.reuse = reuse  # False: fit again even when a saved model fits
         self.pending: list[str] = []  # curation steps that matched no current theme, with the reason
+        self.refit_reason: str | None = None  # why a saved model was fitted again instead of extended
         self._model: ThemeModel | None = None
         self._curation: Curation | None = None
 
@@ -68,6 +69,8 @@ class ThemeStore:
         ``tokens`` is called only when a fit is needed, so a reused model never starts spaCy."""
         if self._model is None:
             self._model = self._saved(corpus)
+        if self._model is None:
+            self._model = self._transformed(corpus)
         if self._model is None:
             if len(corpus.segments) < MIN_SEGMENTS:  # known before annotating
                 raise WorkbenchError(Errors.E362.format(n=len(corpus.segments), minimum=MIN_SEGMENTS))
@@ -114,6 +117,35 @@ class ThemeStore:
             return None
         pending = folder / "curation_pending.json"
         self.pending = json.loads(pending.read_text(encoding="utf-8")) if pending.exists() else []
+        return model
+
+    def _transformed(self, corpus) -> ThemeModel | None:
+        """The saved model with the corpus's new and changed segments assigned to its themes, when only the
+        corpus changed (same settings, curation and code) and the segments changed since the last fit are at
+        most ``refit_share`` of the segments fitted then; None (fit again) otherwise."""
+        folder = self.model_folder
+        share = getattr(self.settings, "refit_share", 0.0) or 0.0
+        if not self.reuse or share <= 0 or not (folder / "segment_hashes.json").exists():
+            return None
+        try:
+            model = ThemeModel.load(folder)
+            hashes = json.loads((folder / "segment_hashes.json").read_text(encoding="utf-8"))
+        except (WorkbenchError, OSError, ValueError, KeyError, TypeError):
+            return None
+        now = self.fingerprint()
+        if {k: v for k, v in model.fingerprint_.items() if k != "corpus"} != {k: v for k, v in now.items() if k != "corpus"}:
+            return None
+        fitted = int(model.history_.get("fit_segments", 0))
+        new, removed = ThemeModel.changed_segments(corpus.segments, hashes)
+        changed = int(model.history_.get("changed_since_fit", 0)) + new + removed
+        if not fitted or changed > share * fitted or len(corpus.segments) < MIN_SEGMENTS:
+            self.refit_reason = (f"{changed} segments changed since the themes were fitted on {fitted}: more than "
+                                 f"refit_share = {share:g} of them, so the themes were fitted again")
+            return None
+        model.transform_corpus(corpus.segments, hashes)
+        pending = folder / "curation_pending.json"
+        self.pending = json.loads(pending.read_text(encoding="utf-8")) if pending.exists() else []
+        model.save(folder, fingerprint=now)
         return model
 
     def _fit(self, tokens: TokenTable) -> ThemeModel:

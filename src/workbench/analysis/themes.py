@@ -319,6 +319,7 @@ class ThemeModel(Analysis):
         self.base_labels_ = dict(zip(self.themes_["theme_id"].tolist(), self.themes_["label"].tolist()))
         self.refits_ = self._refits(embeddings, fit_rows, n_found)
         self._score_stability()
+        self.history_ = {"fit_segments": len(segments), "changed_since_fit": 0}
         return self
 
     def _set_kinds_from_table(self) -> None:
@@ -432,6 +433,102 @@ class ThemeModel(Analysis):
         self._summarise(table, topics, names)
         return self
 
+    # -- new segments, same themes ----------------------------------------------------------
+    @staticmethod
+    def changed_segments(segments: Sequence, text_hashes: dict[str, str]) -> tuple[int, int]:
+        """(new or changed, removed) segments of ``segments`` against a saved model's ``text_hashes``."""
+        from ..cache import digest
+
+        seen = {s.seg_id for s in segments if text_hashes.get(s.seg_id) == digest(s.text, 24)}
+        return len(segments) - len(seen), len(set(text_hashes) - seen)
+
+    def centres(self) -> dict[int, np.ndarray]:
+        """Each theme's centre (unit mean of its segments' embeddings), as ``_summarise`` computes it."""
+        topics = self.assignments_["theme_id"].to_numpy()
+        return {t: _normalise(self.embeddings_[topics == t].mean(axis=0, keepdims=True))[0]
+                for t in sorted(set(topics.tolist())) if t >= 0}
+
+    def transform_corpus(self, segments: Sequence, text_hashes: dict[str, str]) -> dict[str, Any]:
+        """Assign the ``segments`` (a corpus's, in order) that this model has not seen (new or changed) to the saved themes,
+        drop the segments that are gone, and keep everything else as saved: labels, keywords and stability
+        stay; sizes, document counts, representatives and quotes are counted again. ``text_hashes``: the
+        saved segments' text hashes by seg_id (a changed text is a new segment). Returns what changed.
+
+        A new segment takes the theme of the nearest centre when it is at least ``min_similarity`` similar
+        (else it stays unassigned); procedural talk goes to the procedural theme, as in ``fit``."""
+        from ..cache import digest
+
+        segments = list(segments)
+        saved = {sid: i for i, sid in enumerate(self.assignments_["seg_id"].tolist())}
+        centres = self.centres()
+        kept = [saved.get(s.seg_id) if text_hashes.get(s.seg_id) == digest(s.text, 24) else None for s in segments]
+        new_rows = [i for i, k in enumerate(kept) if k is None]
+        dim = self.embeddings_.shape[1] if self.embeddings_.size else 0
+        embeddings = np.zeros((len(segments), dim), dtype=self.embeddings_.dtype)
+        old_topics = self.assignments_["theme_id"].to_numpy()
+        topics = np.full(len(segments), -1)
+        for i, k in enumerate(kept):
+            if k is not None:
+                embeddings[i], topics[i] = self.embeddings_[k], old_topics[k]
+        if new_rows:
+            vectors, _, _ = self._embed([segments[i].text for i in new_rows])
+            vectors = unit_rows(vectors).astype(embeddings.dtype)
+            ids = [t for t in centres if t != self.procedural_theme_]
+            matrix = np.stack([centres[t] for t in ids]) if ids else np.zeros((0, dim))
+            procedural = procedural_mask([segments[i].text for i in new_rows]) if self.procedural else []
+            for j, i in enumerate(new_rows):
+                embeddings[i] = vectors[j]
+                if len(procedural) and procedural[j] and self.procedural_theme_ is not None:
+                    topics[i] = self.procedural_theme_
+                elif len(ids):
+                    sims = matrix @ vectors[j]
+                    if float(sims.max()) >= self.min_similarity:
+                        topics[i] = ids[int(sims.argmax())]
+        removed = len(saved) - sum(k is not None for k in kept)
+        saved_themes = self.themes_.set_index("theme_id")
+        self.embeddings_ = embeddings
+        self._summarise_fixed(segments, topics, centres, saved_themes)
+        history = dict(getattr(self, "history_", None) or {})
+        history["changed_since_fit"] = int(history.get("changed_since_fit", 0)) + len(new_rows) + removed
+        self.history_ = history
+        self.transformed_ = {"new_segments": len(new_rows), "removed_segments": removed,
+                             "kept_segments": len(segments) - len(new_rows)}
+        return self.transformed_
+
+    def _summarise_fixed(self, segments: Sequence, topics: np.ndarray, centres: dict[int, np.ndarray],
+                         saved_themes: pd.DataFrame) -> None:
+        """``assignments_``, ``themes_`` and ``quotes_`` for ``topics`` with the themes' saved centres, labels,
+        keywords and stability (a theme left without segments is dropped)."""
+        probability = np.array([float(max(0.0, self.embeddings_[i] @ centres[t])) if t >= 0 else 0.0
+                                for i, t in enumerate(topics.tolist())])
+        self.assignments_ = pd.DataFrame({
+            "seg_id": [s.seg_id for s in segments], "doc_id": [s.doc_id for s in segments],
+            "start_char": [s.start_char for s in segments], "end_char": [s.end_char for s in segments],
+            "speaker": [s.speaker for s in segments], "theme_id": topics.astype(int),
+            "probability": probability.round(4), "text": [s.text for s in segments]}, columns=ASSIGNMENT_COLUMNS)
+        theme_rows, quote_rows = [], []
+        for t in sorted(set(topics.tolist()) - {-1}):
+            members = np.flatnonzero(topics == t)
+            sims = self.embeddings_[members] @ centres[t]
+            long_enough = [len(segments[i].text.split()) >= 8 for i in members]
+            first_of_text: dict[str, int] = {}
+            for k, i in enumerate(members):
+                first_of_text.setdefault(" ".join(segments[i].text.lower().split()), k)
+            order = sorted(sorted(first_of_text.values()), key=lambda k: (not long_enough[k], -sims[k], members[k]))
+            for rank, k in enumerate(order[:self.n_quotes], start=1):
+                seg = segments[members[k]]
+                quote_rows.append((t, rank, seg.seg_id, seg.doc_id, seg.start_char, seg.end_char, seg.speaker,
+                                   round(float(sims[k]), 4), seg.text))
+            top, old = segments[members[order[0]]], saved_themes.loc[t]
+            theme_rows.append({
+                "theme_id": t, "label": old["label"], "keywords": old["keywords"], "size": len(members),
+                "doc_count": len({segments[i].doc_id for i in members}), "stability": old["stability"],
+                "representative": top.text, "doc_id": top.doc_id, "seg_id": top.seg_id,
+                "start_char": top.start_char, "end_char": top.end_char,
+                "guided": old["guided"], "procedural": old["procedural"]})
+        self.themes_ = pd.DataFrame(theme_rows, columns=THEME_COLUMNS)
+        self.quotes_ = pd.DataFrame(quote_rows, columns=QUOTE_COLUMNS)
+
     # -- results -----------------------------------------------------------------------------
     @property
     def outlier_share_(self) -> float:
@@ -485,12 +582,21 @@ class ThemeModel(Analysis):
         self.check_fitted("themes_")
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        self.bertopic_.save(str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True,
-                            save_embedding_model=False)
+        if getattr(self, "bertopic_", None) is not None:
+            self.bertopic_.save(str(folder / "bertopic"), serialization="safetensors", save_ctfidf=True,
+                                save_embedding_model=False)
+        elif not (folder / "bertopic").exists():  # a loaded (and extended) model is saved where it was loaded
+            raise WorkbenchError(Errors.E364.format(path=folder))
         params = {k: (v if not isinstance(v, (list, tuple)) or not v or not isinstance(v[0], GuidedTheme)
                       else [asdict(g) for g in v]) for k, v in self.get_params().items()}
         params = {k: (str(v) if isinstance(v, Path) else v) for k, v in params.items()}
-        write_json_atomic(folder / "model.json", {"params": params, "fingerprint": fingerprint or {}})
+        write_json_atomic(folder / "model.json", {"params": params, "fingerprint": fingerprint or {},
+                                                  "history": getattr(self, "history_", {})})
+        from ..cache import digest
+
+        write_json_atomic(folder / "segment_hashes.json",
+                          {sid: digest(text, 24) for sid, text in zip(self.assignments_["seg_id"], self.assignments_["text"])
+                           if isinstance(text, str)})
         write_json_atomic(folder / "themes.json", _records(self.themes_))
         write_json_atomic(folder / "assignments.json", _records(self.assignments_.drop(columns="text")))
         write_json_atomic(folder / "quotes.json", _records(self.quotes_))
@@ -509,10 +615,11 @@ class ThemeModel(Analysis):
             params["guided"] = [GuidedTheme(**g) for g in params["guided"]]
         model = cls(**params)
         model.fingerprint_ = meta.get("fingerprint", {})
+        model.history_ = meta.get("history", {})
         model.themes_ = pd.DataFrame(json.loads((folder / "themes.json").read_text(encoding="utf-8")),
                                      columns=THEME_COLUMNS)
         assignments = pd.DataFrame(json.loads((folder / "assignments.json").read_text(encoding="utf-8")))
-        texts = [corpus.segment(s).text for s in assignments["seg_id"]] if corpus is not None else None
+        texts = [corpus.segment(s).text for s in assignments["seg_id"]] if corpus is not None else [None] * len(assignments)
         assignments["text"] = texts
         model.assignments_ = assignments[ASSIGNMENT_COLUMNS]
         model.quotes_ = pd.DataFrame(json.loads((folder / "quotes.json").read_text(encoding="utf-8")),

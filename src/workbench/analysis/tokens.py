@@ -46,29 +46,53 @@ class TokenTable:
 
     @classmethod
     def from_annotated(cls, annotated: AnnotatedCorpus) -> "TokenTable":
-        rows: list[SegmentTokens] = []
-        for seg, doc in annotated:
-            toks = [t for t in doc if not t.is_space]
-            base = seg.start_char
-            has_sents = doc.has_annotation("SENT_START")
-            row = SegmentTokens(
-                seg,
-                [t.lower_.replace("’", "'") for t in toks],
-                [_lemma(t) for t in toks],
-                [t.pos_ for t in toks],
-                [t.is_punct or t.text in HARD_BREAKS for t in toks],
-                [t.is_stop for t in toks],
-                [bool(t.is_sent_start) if has_sents else t.i == 0 for t in toks],
-                [base + t.idx for t in toks],
-                [base + t.idx + len(t.text) for t in toks],
-            )
-            groups = compound_groups([t.text for t in toks], [t.whitespace_ == "" for t in toks])
-            rows.append(_merged(row, groups) if groups else row)
+        return cls.from_rows(annotated.corpus, [segment_tokens(seg, doc) for seg, doc in annotated])
+
+    @classmethod
+    def from_rows(cls, corpus: Corpus, rows: list[SegmentTokens]) -> "TokenTable":
+        """The table of rows made by ``segment_tokens`` (in corpus order), each word form given the lemma
+        the tagger chose most often for it in the whole table."""
         _canonical_lemmas(rows)
-        return cls(annotated.corpus, rows)
+        return cls(corpus, rows)
 
     def n_tokens(self) -> int:
         return sum(len(s.lower) for s in self.segments)
+
+
+def segment_tokens(seg: Segment, doc) -> SegmentTokens:
+    """One segment's tokens (white space left out) with document offsets, compounds joined."""
+    toks = [t for t in doc if not t.is_space]
+    base = seg.start_char
+    has_sents = doc.has_annotation("SENT_START")
+    row = SegmentTokens(
+        seg,
+        [t.lower_.replace("’", "'") for t in toks],
+        [_lemma(t) for t in toks],
+        [t.pos_ for t in toks],
+        [t.is_punct or t.text in HARD_BREAKS for t in toks],
+        [t.is_stop for t in toks],
+        [bool(t.is_sent_start) if has_sents else t.i == 0 for t in toks],
+        [base + t.idx for t in toks],
+        [base + t.idx + len(t.text) for t in toks],
+    )
+    groups = compound_groups([t.text for t in toks], [t.whitespace_ == "" for t in toks])
+    return _merged(row, groups) if groups else row
+
+
+ROW_FIELDS = ("lower", "lemma", "pos", "is_punct", "is_stop", "sent_start", "start", "end")
+
+
+def rows_to_part(rows: list[SegmentTokens]) -> list[dict]:
+    """A document's rows as plain data (a per-document part, see ``workbench.partials``)."""
+    return [{"seg_id": row.segment.seg_id, **{name: getattr(row, name) for name in ROW_FIELDS},
+             "parts": [[i, lowers, lemmas] for i, (lowers, lemmas) in sorted(row.parts.items())]} for row in rows]
+
+
+def rows_from_part(corpus: Corpus, part: list[dict]) -> list[SegmentTokens]:
+    """The rows of ``rows_to_part`` again, with their segments from ``corpus``."""
+    return [SegmentTokens(corpus.segment(item["seg_id"]), *(list(item[name]) for name in ROW_FIELDS),
+                          {i: (list(lowers), list(lemmas)) for i, lowers, lemmas in item["parts"]})
+            for item in part]
 
 
 def compound_groups(texts: list[str], glued: list[bool]) -> list[tuple[int, int]]:

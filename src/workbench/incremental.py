@@ -1,0 +1,104 @@
+"""Tables from per-document parts: tokens, phrase families and stances (barriers, enablers, benefits).
+
+Each is computed for the documents without a cached part only (``workbench.partials``), from annotations
+loaded for those documents only (``LazyAnnotations``), and combined in corpus order. Adding a transcript to
+a large corpus then annotates, matches and judges that transcript alone; the combined tables are the same as
+from scratch (tests/test_incremental.py runs add, change and remove sequences both ways).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Collection
+
+from .annotate import AnnotatedCorpus, Annotator
+from .analysis.barriers import BarrierDetector
+from .analysis.families import PhraseFamilies
+from .analysis.tokens import TokenTable, rows_from_part, rows_to_part, segment_tokens
+from .cache import file_hash
+from .corpus.model import Corpus
+from .partials import DocumentParts
+
+
+class LazyAnnotations:
+    """Annotations of a corpus, loaded (or parsed) document by document as parts need them, each once."""
+
+    def __init__(self, annotator: Annotator, corpus: Corpus):
+        self.annotator = annotator
+        self.corpus = corpus
+        self.docs: dict[str, object] = {}
+        self.loaded: set[str] = set()
+        self.n_parsed = self.n_cached = 0
+        self.rebuilt: list[str] = []
+        self.failed: list[str] = []
+
+    def of(self, doc_ids: Collection[str]) -> AnnotatedCorpus:
+        """The annotated segments of ``doc_ids`` (in corpus order)."""
+        todo = [d for d in doc_ids if d not in self.loaded]
+        if todo:
+            annotated = self.annotator.annotate(self.corpus, only=set(todo))
+            self.docs.update(annotated.docs)
+            self.loaded.update(todo)
+            self.n_parsed += annotated.n_parsed
+            self.n_cached += annotated.n_cached
+            self.rebuilt += annotated.cache_rebuilt
+            self.failed += annotated.failed
+        wanted = set(doc_ids)
+        docs = {seg.seg_id: self.docs[seg.seg_id] for seg in self.corpus.segments
+                if seg.doc_id in wanted and seg.seg_id in self.docs}
+        nlp = self.annotator.nlp
+        return AnnotatedCorpus(self.corpus, docs, self.annotator.fingerprint(), tuple(nlp.pipe_names))
+
+    def stats(self) -> dict[str, Any]:
+        return {"parsed_segments": self.n_parsed, "cached_segments": self.n_cached,
+                "rebuilt_entries": list(self.rebuilt), "documents_annotated": len(self.loaded)}
+
+
+def _parts(cache_dir: str | Path, step: str, annotator: Annotator, settings: Any) -> DocumentParts:
+    return DocumentParts(cache_dir, step, {"annotation": annotator.fingerprint(), "settings": settings})
+
+
+def token_table(annotations: LazyAnnotations, cache_dir: str | Path) -> tuple[TokenTable, DocumentParts]:
+    """The corpus's token table from per-document token rows (lemmas made canonical over the whole corpus
+    afterwards, as ``TokenTable.from_annotated`` does)."""
+    corpus = annotations.corpus
+    parts = _parts(cache_dir, "tokens", annotations.annotator, None)
+
+    def compute(doc_ids: list[str]) -> dict[str, list]:
+        out: dict[str, list] = {}
+        for seg, doc in annotations.of(doc_ids):
+            out.setdefault(seg.doc_id, []).append(segment_tokens(seg, doc))
+        return {doc_id: rows_to_part(rows) for doc_id, rows in out.items()}
+
+    rows = [row for _, part in parts.collect(corpus, compute) for row in rows_from_part(corpus, part)]
+    return TokenTable.from_rows(corpus, rows), parts
+
+
+def phrase_families(annotations: LazyAnnotations, families: PhraseFamilies,
+                    cache_dir: str | Path) -> tuple[PhraseFamilies, DocumentParts]:
+    """``families`` fitted from per-document matches."""
+    settings = {"specs": [[s.label, s.description, s.patterns, s.phrases] for s in families.specs()]}
+    parts = _parts(cache_dir, "families", annotations.annotator, settings)
+
+    def compute(doc_ids: list[str]) -> dict[str, list]:
+        found = families.document_parts(annotations.of(doc_ids))
+        return {doc_id: found.get(doc_id, []) for doc_id in doc_ids if doc_id not in annotations.failed}
+
+    return families.from_parts(annotations.corpus, parts.collect(annotations.corpus, compute)), parts
+
+
+def stance_parts(annotations: LazyAnnotations, detector: BarrierDetector, cache_dir: str | Path,
+                 codebook_file: str | Path | None = None) -> tuple[list[tuple[str, list[dict]]], DocumentParts]:
+    """Every unit of every document with its stance judgement, per document; ``BarrierDetector.hits_from_parts``
+    makes the barrier, enabler and benefit tables from them."""
+    settings = {"unit": detector.unit, "threshold": detector.threshold, "embedding": detector.embedding,
+                "model_file": file_hash(detector.model_file) if detector.model_file else "shipped",
+                "codebook": file_hash(codebook_file) if codebook_file else "default",
+                "exemplars": detector.exemplars}
+
+    parts = _parts(cache_dir, "stances", annotations.annotator, settings)
+
+    def compute(doc_ids: list[str]) -> dict[str, list]:
+        found = detector.document_parts(annotations.of(doc_ids))
+        return {doc_id: found.get(doc_id, []) for doc_id in doc_ids if doc_id not in annotations.failed}
+
+    return parts.collect(annotations.corpus, compute), parts
