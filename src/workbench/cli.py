@@ -117,6 +117,10 @@ def cmd_analyse(args: argparse.Namespace) -> int:
         annotated = bench.annotated
         print(f"Annotated with {annotated.pipeline}: {annotated.n_parsed} segments parsed, "
               f"{annotated.n_cached} from cache.")
+    elif bench.runner.shared("annotations") is not None:
+        lazy = bench.runner.shared("annotations")
+        print(f"Annotated {lazy.n_parsed} segments ({lazy.n_cached} from cache) of the "
+              f"{len(lazy.loaded)} documents whose results were not kept yet.")
     if bench.reused_:
         print(f"Reused unchanged results: {', '.join(sorted(set(bench.reused_)))} "
               "(--recompute to compute them again).")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Collection
 
-from .annotate import AnnotatedCorpus, Annotator
+from .annotate import AnnotatedCorpus, Annotator, pipeline_id
 from .analysis.barriers import BarrierDetector
 from .analysis.families import PhraseFamilies
 from .analysis.tokens import TokenTable, rows_from_part, rows_to_part, segment_tokens
@@ -30,6 +30,7 @@ class LazyAnnotations:
         self.n_parsed = self.n_cached = 0
         self.rebuilt: list[str] = []
         self.failed: list[str] = []
+        self.parts: dict[str, dict[str, int]] = {}  # step -> documents computed and reused (see ``record``)
 
     def of(self, doc_ids: Collection[str]) -> AnnotatedCorpus:
         """The annotated segments of ``doc_ids`` (in corpus order)."""
@@ -46,11 +47,21 @@ class LazyAnnotations:
         docs = {seg.seg_id: self.docs[seg.seg_id] for seg in self.corpus.segments
                 if seg.doc_id in wanted and seg.seg_id in self.docs}
         nlp = self.annotator.nlp
-        return AnnotatedCorpus(self.corpus, docs, self.annotator.fingerprint(), tuple(nlp.pipe_names))
+        return AnnotatedCorpus(self.corpus, docs, pipeline_id(nlp), tuple(nlp.pipe_names))
+
+    def record(self, parts: DocumentParts) -> None:
+        """Note how many documents a step computed and reused (for the manifest)."""
+        self.parts[parts.step] = parts.stats.as_dict()
 
     def stats(self) -> dict[str, Any]:
         return {"parsed_segments": self.n_parsed, "cached_segments": self.n_cached,
-                "rebuilt_entries": list(self.rebuilt), "documents_annotated": len(self.loaded)}
+                "rebuilt_entries": list(self.rebuilt), "documents_annotated": len(self.loaded),
+                "document_parts": dict(self.parts)}
+
+
+def annotations_of(bench) -> LazyAnnotations:
+    """The bench's annotations, loaded document by document as the parts need them (one per bench)."""
+    return bench.runner.fitted("annotations", lambda: LazyAnnotations(bench.annotator, bench.corpus))
 
 
 def _parts(cache_dir: str | Path, step: str, annotator: Annotator, settings: Any) -> DocumentParts:
@@ -70,6 +81,7 @@ def token_table(annotations: LazyAnnotations, cache_dir: str | Path) -> tuple[To
         return {doc_id: rows_to_part(rows) for doc_id, rows in out.items()}
 
     rows = [row for _, part in parts.collect(corpus, compute) for row in rows_from_part(corpus, part)]
+    annotations.record(parts)
     return TokenTable.from_rows(corpus, rows), parts
 
 
@@ -83,7 +95,9 @@ def phrase_families(annotations: LazyAnnotations, families: PhraseFamilies,
         found = families.document_parts(annotations.of(doc_ids))
         return {doc_id: found.get(doc_id, []) for doc_id in doc_ids if doc_id not in annotations.failed}
 
-    return families.from_parts(annotations.corpus, parts.collect(annotations.corpus, compute)), parts
+    fitted = families.from_parts(annotations.corpus, parts.collect(annotations.corpus, compute))
+    annotations.record(parts)
+    return fitted, parts
 
 
 def stance_parts(annotations: LazyAnnotations, detector: BarrierDetector, cache_dir: str | Path,
@@ -101,4 +115,6 @@ def stance_parts(annotations: LazyAnnotations, detector: BarrierDetector, cache_
         found = detector.document_parts(annotations.of(doc_ids))
         return {doc_id: found.get(doc_id, []) for doc_id in doc_ids if doc_id not in annotations.failed}
 
-    return parts.collect(annotations.corpus, compute), parts
+    collected = parts.collect(annotations.corpus, compute)
+    annotations.record(parts)
+    return collected, parts

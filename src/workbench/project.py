@@ -14,6 +14,7 @@ from .annotate import AnnotatedCorpus, Annotator
 from .config import Config
 from .corpus import Corpus, load_corpus
 from .errors import CorpusError, Errors
+from .incremental import annotations_of, token_table
 from .runner import Runner, Timings
 from .steps import barriers as barrier_step, code_themes as code_theme_step, codes as codes_step, \
     keyness as keyness_step, phrases as phrase_step
@@ -65,14 +66,13 @@ class Workbench:
 
     @property
     def has_annotations(self) -> bool:
-        """True once the corpus was annotated in this session (a fully reused run never starts spaCy)."""
+        """True once the whole corpus was annotated in this session (a fully reused run never starts spaCy)."""
         return "annotated" in self.__dict__
 
     @cached_property
-    def tokens(self) -> TokenTable:
-        annotated = self.annotated
+    def tokens(self) -> TokenTable:  # from per-document token rows, see incremental.token_table
         with self.timings.measure("tokens"):
-            return TokenTable.from_annotated(annotated)
+            return token_table(annotations_of(self), self.annotator.cache_dir)[0]
 
     @cached_property
     def concordance(self) -> Concordance:

@@ -115,6 +115,10 @@ class Runner:
             self._fitted[name] = build()
         return self._fitted[name]
 
+    def shared(self, name: str) -> Any | None:
+        """A shared model if it was built in this session (``fitted``), else None."""
+        return self._fitted.get(name)
+
     def options(self, name: str) -> dict[str, Any]:
         """The step's own settings: its defaults with ``[steps.<name>]`` of the config over them."""
         step = self._step(name)
@@ -207,8 +211,10 @@ class Runner:
             return {k: self._meta[k] for k in ("spacy_pipeline", "spacy_components")}
         if not annotate and not bench.has_annotations:
             return {}
-        annotated = bench.annotated
-        return {"spacy_pipeline": annotated.pipeline, "spacy_components": ",".join(annotated.components)}
+        from .annotate import pipeline_id
+
+        nlp = bench.annotator.nlp  # the pipeline itself: the documents need not be annotated for its name
+        return {"spacy_pipeline": pipeline_id(nlp), "spacy_components": ",".join(nlp.pipe_names)}
 
     # -- the one output path --------------------------------------------------------------------------
     def analyse(self, out_dir: str | Path) -> dict[str, Path]:
@@ -311,10 +317,13 @@ class Runner:
                 _merge(manifest, result.step.manifest(bench, result))
         manifest["steps"] = {name: {"tables": list(r.tables()), "reused": r.reused,
                                     **({"skipped": r.skipped} if r.skipped else {})} for name, r in results.items()}
+        lazy = self.shared("annotations")
         if bench.has_annotations:
             annotated = bench.annotated
             manifest["annotation_cache"] = {"parsed_segments": annotated.n_parsed, "cached_segments": annotated.n_cached,
                                             "rebuilt_entries": annotated.cache_rebuilt}
+        elif lazy is not None:  # only the documents without per-document parts were annotated
+            manifest["annotation_cache"] = lazy.stats()
         else:
             manifest["annotation_cache"] = {"parsed_segments": 0, "cached_segments": 0, "rebuilt_entries": [],
                                             "not_needed": "every table was reused from the results cache"}

@@ -366,6 +366,12 @@ class BarrierDetector(Analysis):
                 "category": j.category, "evidence": j.evidence})
         return parts
 
+    def fit_from_parts(self, parts: Sequence[tuple[str, list[dict]]]) -> "BarrierDetector":
+        """``hits_`` from documents' parts (``document_parts``, kept per document), as ``fit`` would find them."""
+        self.parts_ = parts
+        self.hits_ = self.hits_from_parts(self.kind, parts)
+        return self
+
     @staticmethod
     def hits_from_parts(kind: str, parts: Sequence[tuple[str, list[dict]]]) -> pd.DataFrame:
         """The ``kind`` table (COLUMNS) from documents' parts in corpus order: the same rows ``fit`` gives."""

@@ -6,21 +6,25 @@ from __future__ import annotations
 
 from ..analysis.barriers import BarrierDetector
 from ..embed import make_embedder
+from ..incremental import annotations_of, stance_parts
 from .base import Table, step
 
 KINDS = ("barrier", "enabler", "benefit")
 
 
 def detector(bench, kind: str = "barrier") -> BarrierDetector:
-    """The fitted barrier (or ``kind="enabler"``, ``"benefit"``) detector; its ``hits_`` has BARRIER_COLUMNS."""
+    """The fitted barrier (or ``kind="enabler"``, ``"benefit"``) detector; its ``hits_`` has BARRIER_COLUMNS.
+    Every sentence is judged once for all three kinds, document by document, and kept per document
+    (``incremental.stance_parts``): only new and changed documents are judged again."""
     detectors = bench.runner.fitted("detectors", dict)
     if kind not in detectors:
-        cfg, annotated = bench.config.barriers, bench.annotated
-        other = next(iter(detectors.values()), None)  # the other kind's evidence is the same: reuse it
-        detectors[kind] = BarrierDetector(bench.codebook, kind=kind, unit=cfg.unit, threshold=cfg.threshold,
-                                          embedding=cfg.embedding, cache_dir=bench.annotator.cache_dir,
-                                          models_dir=bench.models_dir, model_file=cfg.model_file
-                                          ).fit(annotated, evidence_from=other)
+        cfg = bench.config.barriers
+        made = BarrierDetector(bench.codebook, kind=kind, unit=cfg.unit, threshold=cfg.threshold,
+                               embedding=cfg.embedding, cache_dir=bench.annotator.cache_dir,
+                               models_dir=bench.models_dir, model_file=cfg.model_file)
+        parts = bench.runner.fitted("stance_parts", lambda: stance_parts(
+            annotations_of(bench), made, bench.annotator.cache_dir, bench.config.coding.codebook_file)[0])
+        detectors[kind] = made.fit_from_parts(parts)
     return detectors[kind]
 
 

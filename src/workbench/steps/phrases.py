@@ -7,6 +7,7 @@ from ..analysis.families import PhraseFamilies
 from ..analysis.phrase_table import PHRASE_COLUMNS, build_phrase_table
 from ..analysis.phrases import PhraseMiner
 from ..analysis.quotes import QuotedPhrases
+from ..incremental import annotations_of, phrase_families
 from .base import Table, step
 
 
@@ -24,9 +25,13 @@ def quoted(bench) -> QuotedPhrases:
 
 
 def families(bench) -> PhraseFamilies:
-    """The shipped (and configured) phrase families, matched with spaCy patterns."""
-    cfg, annotated = bench.config.phrases, bench.annotated
-    return bench.runner.fitted("phrase_families", lambda: PhraseFamilies(cfg.families_file).fit(annotated))
+    """The shipped (and configured) phrase families, matched with spaCy patterns document by document (only
+    documents without cached matches are matched: ``incremental.phrase_families``)."""
+    def fit() -> PhraseFamilies:
+        return phrase_families(annotations_of(bench), PhraseFamilies(bench.config.phrases.families_file),
+                               bench.annotator.cache_dir)[0]
+
+    return bench.runner.fitted("phrase_families", fit)
 
 
 def suggest_variants(bench, family: str, top: int = 10, embedder=None):

@@ -17,7 +17,10 @@ def _manifest(bench, result) -> dict:
             "themes": {"model_folder": str(bench.theme_store.model_folder),
                        "outlier_share": round(model.outlier_share_, 4),
                        "curation_pending": list(bench.curation_pending_),
-                       "reused_saved_model": bool(getattr(model, "from_cache_", False))}}
+                       "reused_saved_model": bool(getattr(model, "from_cache_", False)),
+                       # New and changed segments assigned to the saved themes (no refit), or why it was refitted:
+                       "extended": getattr(model, "transformed_", None), "refit_reason": bench.theme_store.refit_reason,
+                       "refit_share": bench.config.themes.refit_share, "history": getattr(model, "history_", {})}}
 
 
 @step("themes", tables=[Table("themes", "themes", THEME_CSV_COLUMNS),
