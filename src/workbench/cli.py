@@ -104,7 +104,8 @@ def cmd_analyse(args: argparse.Namespace) -> int:
 
     config = _config_from(args)
     bench = Workbench(args.path, config, strict=args.strict, cache_dir=args.cache_dir,
-                      progress=not args.no_progress, reuse_results=not args.recompute)
+                      progress=not args.no_progress, reuse_results=not args.recompute,
+                      reuse_models=not args.refit_themes)
     corpus = bench.corpus
     print(f"Loaded {len(corpus.documents)} documents, {len(corpus.segments)} segments "
           f"({len(corpus.problems)} load problems).")
@@ -298,6 +299,9 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--cache-dir", help="annotation cache (default $WORKBENCH_CACHE_DIR or ~/.cache/workbench)")
     analyse.add_argument("--n-process", type=int, help="processes for spaCy (default 1)")
     analyse.add_argument("--no-progress", action="store_true", help="no progress bars")
+    analyse.add_argument("--refit-themes", action="store_true",
+                         help="fit the themes again from scratch, even when the saved ones could take the new "
+                              "and changed segments (see [themes] refit_share)")
     analyse.add_argument("--recompute", action="store_true",
                          help="compute every table again instead of reusing unchanged results from the cache")
     analyse.add_argument("--families", help="your own phrase families (YAML), added to the shipped ones")

@@ -115,6 +115,7 @@ class ReportData:
     enablers: pd.DataFrame | None = None
     codes: pd.DataFrame | None = None
     exclusions: pd.DataFrame | None = None  # text outside every segment, with the reason (blank runs left out)
+    themes_extended: dict[str, Any] | None = None  # new segments given to the saved themes, without a refit
     category_descriptions: dict[str, str] = field(default_factory=dict)
     sections: list[ReportSection] = field(default_factory=list)  # steps with no section of their own
     skipped: dict[str, str] = field(default_factory=dict)   # section -> why it was not run
@@ -160,6 +161,11 @@ class ReportData:
             data.themes, data.theme_quotes = found["themes"]["themes"], found["themes"]["quotes"]
             data.theme_assignments = found["themes"]["assignments"]
             seeds["themes"] = bench.config.themes.seed
+            extended = getattr(bench.themes, "transformed_", None)
+            if extended:
+                data.themes_extended = {**extended, "refit_share": bench.config.themes.refit_share,
+                                        "changed_since_fit": bench.themes.history_.get("changed_since_fit", 0),
+                                        "fit_segments": bench.themes.history_.get("fit_segments", 0)}
         data.barriers = found.get("barriers", {}).get("hits")
         data.enablers = found.get("enablers", {}).get("hits")
         if data.barriers is not None or data.enablers is not None:
@@ -494,7 +500,7 @@ class _Report:
         themes = _sorted(themes.assign(x_size=themes["size"].map(_n), x_id=themes["theme_id"].map(_n)),
                          ["x_size", "x_id"], [False, True])
         names = {r.x_id: (_s(r.label).strip() or f"Theme {r.x_id}") for r in themes.itertuples(index=False)}
-        out: dict[str, Any] = {"assigned": None, "entries": []}
+        out: dict[str, Any] = {"assigned": None, "entries": [], "extended": d.themes_extended}
         if d.theme_assignments is not None and len(d.theme_assignments):
             outside = int((d.theme_assignments["theme_id"].map(_n) < 0).sum())
             out["assigned"] = (len(d.theme_assignments) - outside, len(d.theme_assignments), outside)
