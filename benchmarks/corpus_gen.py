@@ -175,6 +175,31 @@ def generate(target_words: int, out: Path, seed: int = 13, source: Path | None =
     return out
 
 
+def add_transcript(corpus: Path, target_words: int = 5000, seed: int = 99, source: Path | None = None) -> str:
+    """Add one generated transcript of about ``target_words`` words to ``corpus`` (and its metadata row), as a
+    research team adds a new workshop; returns its doc_id."""
+    src = _Source(source or Path(__file__).resolve().parents[1] / "corpora" / "coproduction")
+    rng = random.Random(seed)
+    text, meta = _transcript(rng, src, 90_000)
+    while len(text.split()) < target_words:  # one workshop in two sittings: the turns of a second one follow
+        more, _ = _transcript(rng, src, 90_001)
+        text += more
+    turns, words = [], 0
+    for turn in text.split("\n\n"):  # whole turns, up to about target_words
+        if words >= target_words:
+            break
+        turns.append(turn)
+        words += len(turn.split())
+    text = "\n\n".join(turns).rstrip("\n") + "\n"
+    rel = f"transcripts/added-workshop-{seed}.txt"
+    (corpus / rel).write_text(text, encoding="utf-8")
+    metadata = corpus / "metadata.csv"
+    with open(metadata, "a", encoding="utf-8", newline="") as handle:
+        csv.DictWriter(handle, fieldnames=["doc_id", "kind", "title", "date", "event", "author",
+                                           "speaker_roles"]).writerow({"doc_id": rel, **meta})
+    return rel
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--words", type=int, default=100_000)

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Sequence
 
 from . import bench_codings
-from .corpus_gen import generate
+from .corpus_gen import add_transcript, generate
 from .measure import run_measured
 
 REPO = Path(__file__).resolve().parents[1]
@@ -49,6 +49,9 @@ GROWTH = 12.0                 # total time from 100k to 1M words
 COLD_1M_SECONDS = 360.0       # cold full analysis of 1M words
 CODING_SAVE_P95_MS = 10.0     # one save with 20,000 codings in the store (issue 16)
 CODINGS = 20_000
+ADDED_WORDS = 5_000           # a new transcript added to the corpus (issue 18)
+INCREMENTAL_SHARE = 0.05      # analyse after adding it <= 5% of the cold run (stated at 1M words)
+COLD_VS_PIPE = 4.0            # cold analyse <= 4x plain nlp.pipe of the same text, same components (at 1M)
 
 
 def label(words: int) -> str:
@@ -129,6 +132,18 @@ def run_size(words: int, work: Path, *, seed: int = 13, config_text: str = FAST_
         result[run] = analyse(corpus, config, work / f"out-{run}", env, work / f"{run}.log")
         print(f"[{label(words)}] {run}: {result[run]['seconds']:.1f} s", flush=True)
         save(result)
+    # A research team adds a workshop: one 5,000-word transcript, then analyse again on the same caches and
+    # saved themes (issue 18). The transcript is taken out again before the in-process figures.
+    print(f"[{label(words)}] incremental analyse (one {ADDED_WORDS}-word transcript added) ...", flush=True)
+    metadata = (corpus / "metadata.csv").read_bytes()
+    added = add_transcript(corpus, ADDED_WORDS, seed=seed + 1000)
+    result["incremental"] = analyse(corpus, config, work / "out-incremental", env, work / "incremental.log")
+    result["incremental"]["added"] = {"doc_id": added,
+                                      "words": len((corpus / added).read_text(encoding="utf-8").split())}
+    (corpus / added).unlink()
+    (corpus / "metadata.csv").write_bytes(metadata)
+    print(f"[{label(words)}] incremental: {result['incremental']['seconds']:.1f} s", flush=True)
+    save(result)
     if inprocess_args is None:
         return result
     print(f"[{label(words)}] in-process figures ...", flush=True)
@@ -146,7 +161,8 @@ def run_size(words: int, work: Path, *, seed: int = 13, config_text: str = FAST_
         result["inprocess"] = {"error": (work / "inprocess.log").read_text(errors="replace")[-2000:],
                                "process": measured}
     if not keep:
-        for name in ("cache", "cache-inprocess", "out-cold", "out-warm", "models", "models-inprocess"):
+        for name in ("cache", "cache-inprocess", "out-cold", "out-warm", "out-incremental", "models",
+                     "models-inprocess"):
             shutil.rmtree(work / name, ignore_errors=True)
     return result
 
@@ -235,6 +251,24 @@ def checks(sizes: dict[str, dict], coding_store: dict | None = None) -> list[dic
                                  f"{_cpu(warm):.1f} / {_cpu(cold):.1f} s = {_cpu(warm) / _cpu(cold):.2f}", "", None))
             for step, seconds in sorted(warm["steps"].items(), key=lambda kv: -kv[1])[:6]:
                 rows.append(_row(f"  warm step: {step} (s)", size, round(seconds, 2), "", None))
+        inc = r.get("incremental", {})
+        at_1m = int(key) == 1_000_000
+        if "seconds" in cold and "seconds" in inc and "steps" in inc:
+            share = inc["seconds"] / cold["seconds"]
+            rows.append(_row(f"incremental: add a {inc.get('added', {}).get('words', ADDED_WORDS)}-word transcript / cold",
+                             size, f"{inc['seconds']:.1f} / {cold['seconds']:.1f} s = {share:.3f}",
+                             f"<= {INCREMENTAL_SHARE:g} at 1M" if at_1m else "", share <= INCREMENTAL_SHARE if at_1m else None))
+            for step, seconds in sorted(inc["steps"].items(), key=lambda kv: -kv[1])[:6]:
+                rows.append(_row(f"  incremental step: {step} (s)", size, round(seconds, 2), "", None))
+        elif "error" in inc:
+            rows.append(_row("incremental analyse", size, "error (see results.json)", "runs", False))
+        if "seconds" in cold and ann and ann.get("plain_tokens_per_s") and inproc.get("tokens"):
+            plain = inproc["tokens"] / ann["plain_tokens_per_s"]  # this corpus at plain nlp.pipe's rate in this run
+            ratio = cold["seconds"] / plain
+            rows.append(_row("cold analyse / plain nlp.pipe of the same text", size,
+                             f"{cold['seconds']:.1f} / {plain:.1f} s = {ratio:.1f}x (pipe time from its rate on "
+                             f"{ann['annotate_words']} words, same components)",
+                             f"<= {COLD_VS_PIPE:g}x at 1M" if at_1m else "", ratio <= COLD_VS_PIPE if at_1m else None))
         if cold.get("peak_tree_pss_mb") or cold.get("max_rss_mb"):
             peak = max(cold.get("peak_tree_pss_mb") or 0, cold.get("max_rss_mb") or 0)
             rows.append(_row("peak memory, cold analyse (MB)", size,
