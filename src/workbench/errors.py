@@ -236,6 +236,16 @@ class Errors:
     E520 = ("[E520] '{path}': the YAML front matter expands to more than {limit} values (its '&' and '*' "
             "aliases repeat a list many times or refer to themselves). Write the values out plainly.")
 
+    # Saturation (E640-E649)
+    E640 = ("[E640] {n} doc_id(s) appear more than once in the documents given for saturation: {ids}. Give "
+            "each document once (one row per document, as corpus.documents_df() does).")
+    E641 = ("[E641] Cannot order the documents by '{column}': the documents have no such column. Columns: "
+            "{known}. Give a metadata column (e.g. order_by=\"session\" with a 'session' column in metadata.csv), "
+            "or leave order_by unset to use the documents' dates.")
+    E642 = ("[E642] The {kind} table for saturation cannot be used: {detail}. Give a DataFrame with the columns "
+            "doc_id, seg_id, start_char, end_char and the category column (or pass segments= so start_char and "
+            "end_char can be taken from the segments).")
+
     # Unfitted analyses (E250-)
     E250 = "[E250] This {name} is not fitted yet. Call .fit(...) first."
 
@@ -263,6 +273,8 @@ class Warnings:
 
     W001 = ("[W001] Annotation cache entry '{path}' was unreadable or stale ({detail}); it was rebuilt.")
     W002 = ("[W002] metadata.csv names '{doc_id}', which is not in the corpus; that row was ignored.")
+    W640 = ("[W640] {n} document(s) have no readable date in '{column}' ({listing}); saturation puts them after "
+            "the dated documents, ordered by doc_id. Write dates as YYYY-MM-DD in metadata.csv to place them.")
     W360 = "[W360] Embedding cache shard '{path}' was unreadable ({detail}); it was removed and will be rebuilt."
     W003 = ("[W003] '{path}' was not valid UTF-8 and was read as Windows-1252. If characters look wrong, "
             "save it as UTF-8.")
