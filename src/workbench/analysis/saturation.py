@@ -54,7 +54,7 @@ OUTLIER_THEME = -1
 LIST_SEPARATOR = "; "
 # A date needs a four-digit year ("12 June" alone would become the year 1).
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
-_ISO = re.compile(r"^\d{4}(-\d{1,2}(-\d{1,2})?)?([T ].*)?$")
+_YEAR_FIRST = re.compile(r"^\d{4}([-/.]\d{1,2}([-/.]\d{1,2})?)?([T ].*)?$")  # 2025-03-04, 2025/03/04
 
 
 def nouns(kind: str) -> tuple[str, str]:
@@ -63,8 +63,9 @@ def nouns(kind: str) -> tuple[str, str]:
 
 
 def parse_date(value: Any) -> pd.Timestamp | None:
-    """A date from a metadata value, or None. ISO dates (2025-03-14) read as such; others day first
-    (14/03/2025, 3 May 2025), as in the UK. A value without a four-digit year is not a date."""
+    """A date from a metadata value, or None. Year-first dates (2025-03-04, 2025/03/04) read year, month,
+    day; others day first (04/03/2025, 4 March 2025), as in the UK. A value without a four-digit year is
+    not a date."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
         return None
     if isinstance(value, (datetime, date, pd.Timestamp)):
@@ -76,7 +77,7 @@ def parse_date(value: Any) -> pd.Timestamp | None:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                stamp = pd.to_datetime(text, dayfirst=not _ISO.match(text))
+                stamp = pd.to_datetime(text, dayfirst=not _YEAR_FIRST.match(text))
         except (ValueError, OverflowError, TypeError):
             return None
     if stamp is pd.NaT or pd.isna(stamp):
@@ -253,7 +254,7 @@ class Saturation(Analysis):
         missing = [d for d, k in zip(docs["doc_id"], keys) if k is None]
         if missing:
             listing = ", ".join(missing[:5]) + (" ..." if len(missing) > 5 else "")
-            what = "a readable date" if kind == "date" else "a value"
+            what = "readable date" if kind == "date" else "value"
             self.notes_.append(f"{_count(len(missing), 'document has', 'documents have')} no {what} in "
                                f"'{column}' ({listing}); they come after the others, ordered by doc_id.")
             if kind == "date":
@@ -438,17 +439,24 @@ def theme_rows(assignments: pd.DataFrame | None, themes: pd.DataFrame | None = N
     return rows.reset_index(drop=True)
 
 
-def phrase_rows(occurrences: pd.DataFrame | None, phrases: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Phrase occurrences (phrase_occurrences.csv) as saturation rows, category column ``phrase``.
+def phrase_rows(occurrences: pd.DataFrame | None, phrases: pd.DataFrame | None = None,
+                min_quoted: int = 2) -> pd.DataFrame:
+    """Phrase occurrences (phrase_occurrences.csv) of the recurring phrases, as saturation rows (category
+    column ``phrase``).
 
-    With the phrase table, only its distinct wordings count (``distinct_wordings``, as the report shows
-    them): a quoted statement that is also a recurring n-gram, or a wording of a family, is one phrase,
-    not two. Every row of the phrase table is a recurring phrase (it met the miners' minimum counts)."""
+    Recurring: every n-gram (the miner kept only those used at least its ``min_count`` times) and every
+    family; a quoted statement only when it is quoted at least ``min_quoted`` times (the phrase table lists
+    quoted statements even when quoted once). With the phrase table, only its distinct wordings count
+    (``distinct_wordings``, as the report shows them): a quoted statement that is also a recurring n-gram,
+    or a wording of a family, is one phrase, not two."""
     from .phrase_table import distinct_wordings
 
     if occurrences is None or len(occurrences) == 0:
         return pd.DataFrame(columns=[*TRACE, "phrase", "kind"])
     rows = occurrences
+    sizes = rows.groupby(["phrase", "kind"]).size()
+    keep = [kind != "quoted" or sizes[(phrase, kind)] >= min_quoted for phrase, kind in zip(rows["phrase"], rows["kind"])]
+    rows = rows[keep]
     if phrases is not None and len(phrases):
         kept = distinct_wordings(phrases)
         pairs = set(zip(kept["phrase"], kept["kind"]))
