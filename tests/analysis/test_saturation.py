@@ -82,6 +82,7 @@ def test_first_occurrences_trace_each_category_to_its_earliest_quote():
         ("barriers", "time", 3, "c.txt", "c.txt#0001", 20, 35, 2, 2),
     ]
     assert list(first["order_value"]) == ["2025-01-15", "2025-01-15", "2025-02-01", "2025-02-01", "2025-03-01"]
+    assert list(first["text"]) == [""] * 5  # no segments given: no words to show
 
 
 def test_first_occurrence_moves_with_the_order():
@@ -340,6 +341,43 @@ def test_parameters_and_unfitted_state():
         fit()
 
 
+# -- codes from the coding store ---------------------------------------------------------------------
+def test_codes_from_the_coding_store_through_the_facade(wb_corpus_copy, wb_cache_dir):
+    """The small corpus: t1.txt dated 2025-03-14 in metadata.csv, post.md dated 2025-06-12 in its front matter,
+    t2.txt undated (so it comes last, with W640). Accepted codings only: a pending suggestion does not count."""
+    from workbench.coding import Coding
+    from workbench.project import Workbench
+
+    bench = Workbench(wb_corpus_copy, progress=False)
+    corpus = bench.corpus
+    rose = next(s for s in corpus.segments if s.speaker == "Rose")
+    sheila = next(s for s in corpus.segments if s.speaker == "Sheila" and "never paid" in s.text)
+    blog = next(s for s in corpus.segments if "Vouchers" in s.text)
+    start = sheila.start_char + sheila.text.index("never paid")
+    bench.codings.code_span(corpus, rose.seg_id, ["power and hierarchy"], coder="Ana")
+    bench.codings.code_span(corpus, sheila.seg_id, ["recognition and payment", "time and resources"], coder="Ana",
+                            start_char=start, end_char=start + len("never paid"))
+    bench.codings.code_span(corpus, blog.seg_id, "recognition and payment", coder="Ben")
+    bench.codings.suggest([Coding(doc_id=blog.doc_id, seg_id=blog.seg_id, start_char=blog.start_char,
+                                  end_char=blog.end_char, codes=["trust"], coder="workbench", source="rule",
+                                  status="pending", score=0.7)])
+    with pytest.warns(UserWarning, match=r"W640\] 1 document\(s\) have no readable date in 'date' \(transcripts/t2"):
+        sat = Saturation().fit(corpus, {"codes": bench.codes_table()}, segments=corpus.segments_df())
+    table = sat.saturation_
+    assert list(table["doc_id"]) == ["transcripts/t1.txt", "blogs/post.md", "transcripts/t2.txt"]
+    assert list(table["new_codes_list"]) == ["power and hierarchy", "recognition and payment", "time and resources"]
+    assert list(table["total_codes"]) == [1, 2, 3]
+    first = sat.first_occurrences_.set_index("category")
+    assert tuple(first.loc["time and resources", ["seg_id", "start_char", "end_char"]]) == \
+        (sheila.seg_id, start, start + len("never paid"))
+    assert first.loc["recognition and payment", "doc_count"] == 2
+    assert first.loc["time and resources", "text"] == "never paid"
+    assert first.loc["power and hierarchy", "text"] == rose.text
+    assert sat.reading_by_kind_["codes"] == (
+        "The last document, document 3 (transcripts/t2.txt), still added 1 new code: “time and resources” "
+        "(3 in all).")
+
+
 # -- the demo corpus ----------------------------------------------------------------------------------
 @pytest.mark.slow
 def test_demo_saturation_invariants(an_demo):
@@ -352,7 +390,7 @@ def test_demo_saturation_invariants(an_demo):
         "phrases": phrases, "phrase_occurrences": occurrences, "segments": bench.corpus.segments_df(),
     }
     tables = saturation_tables(**inputs)
-    sat = Saturation().fit(bench.corpus.documents_df(), tables)
+    sat = Saturation().fit(bench.corpus.documents_df(), tables, segments=inputs["segments"])
     table = sat.saturation_
     assert sat.order_used_ == "date order ('date')" and sat.notes_ == []
     assert len(table) == len(bench.corpus.documents) == 9
@@ -386,6 +424,7 @@ def test_demo_saturation_invariants(an_demo):
             assert len(hit), (kind, row)
             assert row.position == min(mine["doc_id"].map(position)), (kind, row.category)
             assert row.count == len(mine) and row.doc_count == mine["doc_id"].nunique()
+            assert row.text == bench.corpus.document(row.doc_id).text[row.start_char:row.end_char]
             segment = bench.corpus.segment(row.seg_id)
             assert segment.doc_id == row.doc_id and segment.start_char <= row.start_char < row.end_char \
                 <= segment.end_char

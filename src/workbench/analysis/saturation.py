@@ -49,7 +49,7 @@ NOUNS = {
 # The column that names the category in each kind's table when fit() is not told otherwise.
 CATEGORY_COLUMNS = {"codes": "code", "themes": "theme", "phrases": "phrase"}
 DEFAULT_CATEGORY_COLUMN = "category"
-FIRST_COLUMNS = ["kind", "category", "position", "order_value", *TRACE, "count", "doc_count"]
+FIRST_COLUMNS = ["kind", "category", "position", "order_value", *TRACE, "count", "doc_count", "text"]
 OUTLIER_THEME = -1
 LIST_SEPARATOR = "; "
 # A date needs a four-digit year ("12 June" alone would become the year 1).
@@ -160,6 +160,21 @@ def _count(n: int, singular: str, plural: str) -> str:
     return f"{n} {singular if n == 1 else plural}"
 
 
+def _quotes(first: pd.DataFrame, segments: pd.DataFrame | None) -> list[str]:
+    """The words of each first occurrence, cut from its segment's text (when ``segments`` has text)."""
+    if segments is None or len(first) == 0 or not {"seg_id", "start_char", "text"} <= set(segments.columns):
+        return [""] * len(first)
+    seg = segments.drop_duplicates("seg_id").set_index("seg_id")
+    out = []
+    for seg_id, start, end in first[["seg_id", "start_char", "end_char"]].itertuples(index=False):
+        if seg_id not in seg.index or not isinstance(seg.at[seg_id, "text"], str):
+            out.append("")
+            continue
+        offset = int(seg.at[seg_id, "start_char"])
+        out.append(seg.at[seg_id, "text"][int(start) - offset:int(end) - offset])
+    return out
+
+
 class Saturation(Analysis):
     """New categories per document, in document order, for each kind of category.
 
@@ -171,7 +186,8 @@ class Saturation(Analysis):
     Results: ``saturation_`` (one row per document: position, doc_id, order_value, then per kind
     ``new_<kind>``, ``total_<kind>``, ``new_<kind>_list`` and ``new_<kind>_at``, the seg_id and
     offsets of each new category's first occurrence); ``first_occurrences_`` (FIRST_COLUMNS, one row
-    per kind and category); ``order_used_`` (how the documents were ordered), ``notes_`` (what was
+    per kind and category, with its count, the number of documents it occurs in, and the words of the
+    first occurrence when ``segments`` with text were given); ``order_used_`` (how the documents were ordered), ``notes_`` (what was
     set aside or guessed), ``kinds_``, ``reading_`` (plain sentences: how the documents were ordered,
     then one per kind) and ``reading_by_kind_``.
     """
@@ -191,8 +207,9 @@ class Saturation(Analysis):
         (``corpus.documents_df()``), or a Corpus, or a list of doc_ids. ``occurrences``: kind ->
         table with doc_id, seg_id, start_char, end_char and a category column (``category_columns``
         names it per kind; defaults in CATEGORY_COLUMNS, else "category"); ``None`` or an empty table
-        means the kind has no data yet. ``segments`` (seg_id, doc_id, start_char, end_char) fills
-        missing doc_id or offsets from the seg_id (e.g. theme assignments cover whole segments)."""
+        means the kind has no data yet. ``segments`` (seg_id, doc_id, start_char, end_char, text;
+        ``corpus.segments_df()``) fills missing doc_id or offsets from the seg_id (theme assignments
+        cover whole segments) and gives the words of each first occurrence."""
         docs = _documents_frame(documents)
         self.notes_: list[str] = []
         docs = self._order(docs)
@@ -219,8 +236,9 @@ class Saturation(Analysis):
                                        for n in new]
         self.saturation_ = table.reset_index(drop=True)
         frames = [f for f in firsts if len(f)]
-        self.first_occurrences_ = (pd.concat(frames, ignore_index=True) if frames
-                                   else pd.DataFrame(columns=FIRST_COLUMNS))[FIRST_COLUMNS]
+        first = (pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=FIRST_COLUMNS))
+        first["text"] = _quotes(first, segments)
+        self.first_occurrences_ = first[FIRST_COLUMNS]
         self.reading_by_kind_ = {kind: self._kind_reading(kind) for kind in kinds}
         self.reading_ = [self._order_reading(), *self.reading_by_kind_.values()]
         return self
@@ -338,6 +356,7 @@ class Saturation(Analysis):
         first["doc_count"] = first["category"].map(doc_counts).astype(int)
         first["kind"] = kind
         first["order_value"] = first["position"].map(dict(zip(docs["position"], docs["order_value"])))
+        first["text"] = ""
         return first[FIRST_COLUMNS].reset_index(drop=True)
 
     # -- reading ----------------------------------------------------------------------------------
@@ -375,7 +394,8 @@ class Saturation(Analysis):
         if total == 0:
             return f"No {plural} yet: there is nothing to count."
         news = table[f"new_{kind}"].tolist()
-        lists = [s.split(LIST_SEPARATOR) if s else [] for s in table[f"new_{kind}_list"]]
+        first = self.first_occurrences_[self.first_occurrences_["kind"] == kind]
+        lists = [first.loc[first["position"] == p, "category"].tolist() for p in table["position"]]
         rows = list(table.itertuples(index=False))
         if n < self.min_documents:
             parts = [f"{self._doc_label(r)} added {k}" for r, k in zip(rows, news)]
