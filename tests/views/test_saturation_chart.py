@@ -92,6 +92,17 @@ def test_same_input_same_bytes():
     assert saturation_svg(fitted().saturation_, x_label="Documents, in date order ('date')") == first
 
 
+def test_a_table_read_back_from_csv_draws_the_same(tmp_path):
+    from workbench.export.tables import read_table_csv, write_table_csv
+
+    with pytest.warns(UserWarning, match="W640"):  # b.txt has no date: its order_value is empty, NaN when read back
+        sat = Saturation().fit(DOCS.assign(date=["2025-01-15", "", "2025-03-01", "2025-04-01"]), {"codes": CODES})
+    write_table_csv(sat.saturation_, tmp_path / "saturation.csv")
+    back = read_table_csv(tmp_path / "saturation.csv")
+    assert saturation_svg(back, x_label="x") == saturation_svg(sat.saturation_, x_label="x")
+    assert "nan" not in saturation_svg(back)
+
+
 def test_no_documents_and_a_single_document_draw_without_error():
     empty = Saturation().fit(pd.DataFrame({"doc_id": []}), {"codes": CODES})
     root = parse(saturation_svg(empty))

@@ -33,6 +33,13 @@ def _f(value: float) -> str:
     return f"{value:.1f}"
 
 
+def _when(value: Any) -> str:
+    """", 2025-03-14" for a document's order value; "" when it has none (also NaN from a CSV read back)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or str(value).strip() == "":
+        return ""
+    return f", {value}"
+
+
 def _kinds(table: pd.DataFrame, kinds: Sequence[str] | None) -> list[str]:
     if kinds is not None:
         return list(kinds)
@@ -139,7 +146,7 @@ def saturation_svg(data: Any, kinds: Sequence[str] | None = None, *, title: str 
             for p, (row, value, total, new) in enumerate(zip(table.itertuples(index=False), values[kind],
                                                              totals[kind], news), start=1):
                 dot = ET.SubElement(line, "circle", {"cx": _f(x_of(p)), "cy": _f(y_of(value)), "r": "4.5"})
-                when = f", {row.order_value}" if getattr(row, "order_value", "") else ""
+                when = _when(getattr(row, "order_value", None))
                 ET.SubElement(dot, "title").text = (f"Document {p}: {row.doc_id}{when}. {name}: {new} new, "
                                                     f"{total} of {final} so far")
         y = top + 8 + i * 26
