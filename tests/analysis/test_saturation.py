@@ -220,7 +220,7 @@ def test_rows_in_unknown_documents_or_without_category_are_left_out_and_listed()
     sat = Saturation().fit(DOCS, {"barriers": extra})
     assert sat.saturation_["total_barriers"].iat[-1] == 2
     assert "secret" not in set(sat.first_occurrences_["category"])
-    assert "barriers: 1 row without a category were left out." in sat.notes_
+    assert "barriers: 1 row without a category was left out." in sat.notes_
     assert any("gone.txt" in n and "not in the list" in n for n in sat.notes_)
 
 

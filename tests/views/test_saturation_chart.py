@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from workbench.analysis.saturation import Saturation
-from workbench.views.saturation_chart import MARGIN, SaturationChart, _ticks, saturation_svg
+from workbench.views.saturation_chart import MARGIN, MAX_MARKERS, SaturationChart, _ticks, saturation_svg
 
 NS = {"svg": "http://www.w3.org/2000/svg"}
 DOCS = pd.DataFrame({"doc_id": ["a.txt", "b.txt", "c.txt", "d.txt"],
@@ -111,6 +111,17 @@ def test_no_documents_and_a_single_document_draw_without_error():
     one = Saturation().fit(DOCS.iloc[:1], {"codes": CODES})
     (x, y), = points(parse(saturation_svg(one)), "codes")
     assert MARGIN["left"] < x  # centred, not divided by zero
+
+
+def test_a_large_corpus_gets_lines_without_a_dot_per_document():
+    many = pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(MAX_MARKERS + 1)]})
+    codes = pd.DataFrame({"doc_id": many["doc_id"], "seg_id": many["doc_id"] + "#0", "start_char": 0, "end_char": 5,
+                          "code": [f"c{i % 40}" for i in range(len(many))]})
+    root = parse(saturation_svg(Saturation().fit(many, {"codes": codes})))
+    assert len(points(root, "codes")) == MAX_MARKERS + 1
+    assert not root.findall(".//svg:circle", NS)
+    small = parse(saturation_svg(Saturation().fit(many.iloc[:MAX_MARKERS], {"codes": codes})))
+    assert len(small.findall(".//svg:circle", NS)) == MAX_MARKERS
 
 
 def test_ticks_are_whole_numbers_covering_the_top():

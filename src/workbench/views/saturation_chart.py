@@ -26,6 +26,7 @@ TITLE_SIZE = 19
 PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"]
 DASHES = ["", "8 4", "2 4", "10 4 2 4", "4 4", "12 3", "1 3", "6 2 2 2"]
 GREY = "#b0b0b0"
+MAX_MARKERS = 150  # documents up to which each one gets a dot with a tooltip
 DEFAULT_TITLE = "Are new documents still adding anything new?"
 
 
@@ -142,7 +143,10 @@ def saturation_svg(data: Any, kinds: Sequence[str] | None = None, *, title: str 
             attrs = {"points": points, "fill": "none", "stroke-width": "3"}
             if dash:
                 attrs["stroke-dasharray"] = dash
-            ET.SubElement(line, "polyline", attrs)
+            polyline = ET.SubElement(line, "polyline", attrs)
+            ET.SubElement(polyline, "title").text = f"{name}: {final} after {n} documents"
+            if n > MAX_MARKERS:
+                continue  # a dot per document would make the chart megabytes long; the line says it all
             for p, (row, value, total, new) in enumerate(zip(table.itertuples(index=False), values[kind],
                                                              totals[kind], news), start=1):
                 dot = ET.SubElement(line, "circle", {"cx": _f(x_of(p)), "cy": _f(y_of(value)), "r": "4.5"})
