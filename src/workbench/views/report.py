@@ -116,6 +116,8 @@ class ReportData:
     codes: pd.DataFrame | None = None
     exclusions: pd.DataFrame | None = None  # text outside every segment, with the reason (blank runs left out)
     themes_extended: dict[str, Any] | None = None  # new segments given to the saved themes, without a refit
+    saturation: pd.DataFrame | None = None  # what each document adds, in document order (saturation.csv)
+    saturation_reading: list[str] = field(default_factory=list)  # the plain-language reading of it
     category_descriptions: dict[str, str] = field(default_factory=dict)
     sections: list[ReportSection] = field(default_factory=list)  # steps with no section of their own
     skipped: dict[str, str] = field(default_factory=dict)   # section -> why it was not run
@@ -171,6 +173,9 @@ class ReportData:
         if data.barriers is not None or data.enablers is not None:
             data.category_descriptions = {c.name: c.description for c in bench.codebook if c.description}
         data.codes = found.get("codes", {}).get("codes")
+        if "saturation" in found:
+            data.saturation = found["saturation"]["saturation"]
+            data.saturation_reading = found["saturation"]["reading"]["sentence"].tolist()
         data.sections = [ReportSection.of(r) for r in results.values() if r.step.report and not r.skipped]
         data.manifest = {"packages": package_versions(), "seeds": seeds,
                          "config_fingerprint": bench.config.fingerprint(),
@@ -520,6 +525,20 @@ class _Report:
             out["entries"].append(item)
         return out
 
+    def saturation(self) -> dict[str, Any]:
+        """Are new documents still adding anything: the reading, and the curves of categories seen so far."""
+        from markupsafe import Markup
+
+        from .saturation_chart import saturation_svg
+
+        d = self.d
+        if d.saturation is None:
+            why = d.skipped.get("saturation", "it was not worked out for this report")
+            return {"note": f"No saturation in this report: {self.p(why)}"}
+        chart = saturation_svg(d.saturation, scale="share", standalone=False) if len(d.saturation) else ""
+        return {"reading": [self.p(sentence) for sentence in d.saturation_reading],
+                "chart": Markup(self.pseudo(chart)) if chart else "", "documents": len(d.saturation)}
+
     def hits(self, kind: str) -> dict[str, Any]:
         d = self.d
         hits = getattr(d, f"{kind}s")
@@ -640,6 +659,8 @@ def build_report(source, *, title: str | None = None,
         {"key": "themes", "title": "Themes", "kind": "themes", "data": r.themes()},
         {"key": "barriers", "title": "What gets in the way (barriers)", "kind": "hits", "data": r.hits("barrier")},
         {"key": "enablers", "title": "What helps (enablers)", "kind": "hits", "data": r.hits("enabler")},
+        {"key": "saturation", "title": "Are we still hearing anything new?", "kind": "saturation",
+         "data": r.saturation()},
     ]
     if data.codes is not None and len(data.codes):
         sections.append({"key": "codes", "title": "Codes", "kind": "codes", "data": r.codes()})

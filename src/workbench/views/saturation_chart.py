@@ -67,14 +67,14 @@ def _text(parent: ET.Element, x: float, y: float, text: str, **attrs: str) -> ET
 
 def saturation_svg(data: Any, kinds: Sequence[str] | None = None, *, title: str = DEFAULT_TITLE,
                    x_label: str | None = None, labels: dict[str, str] | None = None, scale: str = "count",
-                   width: int = WIDTH, height: int = HEIGHT) -> str:
+                   width: int = WIDTH, height: int = HEIGHT, standalone: bool = True) -> str:
     """The chart as an SVG string. ``data``: a fitted ``Saturation`` or its ``saturation_`` table (columns
     position, doc_id, order_value and ``total_<kind>``/``new_<kind>``). ``labels``: kind -> legend text
     (default: the kind's plural noun, e.g. "Barrier categories"). ``x_label`` defaults to the order used.
     ``scale="count"`` plots the categories seen so far; ``"share"`` plots them as a percentage of each
     kind's final total, so kinds of very different sizes (100 phrases, 8 barrier categories) can be
     compared: every curve ends at 100% and a flat tail is flat whatever the size. A kind with no data is
-    listed in the legend as "none yet" and not drawn."""
+    listed in the legend as "none yet" and not drawn. ``standalone=False``: no namespace, for inline HTML."""
     if scale not in ("count", "share"):
         raise ValueError(f"scale must be 'count' or 'share', not {scale!r}")
     table = getattr(data, "saturation_", data)
@@ -106,8 +106,10 @@ def saturation_svg(data: Any, kinds: Sequence[str] | None = None, *, title: str 
     def y_of(value: float) -> float:
         return bottom - value * (bottom - top) / ymax
 
-    svg = ET.Element("svg", {"xmlns": "http://www.w3.org/2000/svg", "width": str(full_width),
-                             "height": str(height), "viewBox": f"0 0 {full_width} {height}", "role": "img",
+    # A file of its own needs the SVG namespace; an <svg> inside an HTML page (the report) does not, and the
+    # report keeps every address out of its page.
+    namespace = {"xmlns": "http://www.w3.org/2000/svg"} if standalone else {}
+    svg = ET.Element("svg", {**namespace, "width": str(full_width), "height": str(height), "viewBox": f"0 0 {full_width} {height}", "role": "img",
                              "font-family": FONT, "font-size": str(FONT_SIZE), "class": "saturation-chart"})
     ET.SubElement(svg, "title").text = title
     ET.SubElement(svg, "rect", {"x": "0", "y": "0", "width": str(full_width), "height": str(height),
