@@ -270,3 +270,31 @@ grid.box
 # %%
 grid.show(cell.code, cell.theme_id)   # what clicking that number does
 print(grid.quotes.value.split("</h4>")[0].removeprefix("<h4>"))
+
+# %% [markdown]
+# ## Are we still hearing anything new?
+#
+# Qualitative research calls it *saturation*: when new workshops stop adding new codes, themes, barrier or
+# enabler categories or recurring phrases. Read in date order (or `[steps.saturation] order_by` in the
+# config: a metadata column such as a session number), each document's row says what it added first.
+# `workbench analyse` writes this as `saturation.csv` (one row per document) and `saturation_first.csv`
+# (the quote where each category was first met), and the report shows the curves.
+
+# %%
+from IPython.display import SVG
+
+from workbench.views.saturation_chart import saturation_svg
+
+saturation = bench.result("saturation")
+for sentence in saturation["reading"]["sentence"]:
+    print(sentence)
+
+# %%
+SVG(saturation_svg(saturation["saturation"], scale="share"))
+
+# %% [markdown]
+# Every point traces to a quote: here the first time each barrier category was met.
+
+# %%
+first = saturation["first"]
+first[first["kind"] == "barriers"][["category", "position", "doc_id", "seg_id", "start_char", "end_char", "text"]]
