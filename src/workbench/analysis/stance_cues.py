@@ -4,11 +4,14 @@ general cues of an obstacle ("couldn't get in", "lack of", "no one listened", "t
 
 A cue in the scope of a negation says the opposite for barriers and enablers ("we *didn't* have to wait",
 "I *wasn't* out of pocket" speak for an enabler); a negated benefit or principle cue is kept as negated.
-The Matcher runs once per spaCy doc; a sentence takes the cues inside it.
+The Matcher runs once per spaCy doc (on the windows around its anchor words, see ``CueFinder``); a sentence
+takes the cues inside it.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+import numpy as np
 
 from .families import compile_pattern
 
@@ -173,6 +176,14 @@ def _first_in_expanded(patterns: list[list[dict]]) -> list[list[dict]]:
     return out
 
 
+def _longest_run(flags: np.ndarray) -> int:
+    """The length of the longest run of True in a 1-d boolean array."""
+    if not flags.any():
+        return 0
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], flags.astype(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2]).max())
+
+
 def distinct(cues: list[Cue]) -> list[Cue]:
     """Cues that do not overlap an earlier, longer one (the Matcher reports "helped", "helped me" and
     "helped me understand" for the same words)."""
@@ -183,10 +194,68 @@ def distinct(cues: list[Cue]) -> list[Cue]:
     return kept
 
 
+# Token attributes a pattern's required word can be looked up by (a plain value or {"IN": [...]}).
+_ANCHOR_ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH", "TEXT")
+_UNBOUNDED = ("*", "+")
+_COMMON = {"a", "an", "the", "to", "of", "in", "on", "for", "and", "or", "it", "is", "be", "was", "that", "this",
+           "we", "i", "you", "they", "so", "not", "no", "n't", "have", "do", "can", "could", "what", "as", "at",
+           "with", "all", "one", "my", "more", "now", "just", "only", "get", "make", "take", "go", "come"}
+
+
+def _reach(token: dict) -> tuple[int, int]:
+    """How many doc tokens one pattern token can take: (fixed count, number of punctuation runs). A "*" or
+    "+" over punctuation takes at most the longest run of punctuation in the doc; any other unbounded
+    token is counted as the whole doc (a large fixed count)."""
+    op = token.get("OP")
+    if op in _UNBOUNDED:
+        return (0, 1) if set(token) == {"IS_PUNCT", "OP"} and token["IS_PUNCT"] is True else (10 ** 9, 0)
+    if op and op.startswith("{"):
+        return int(op.strip("{}").split(",")[-1] or 10 ** 9), 0
+    return 1, 0
+
+
+def _words(token: dict) -> list[tuple[str, list[str]]]:
+    """The word tests of a required pattern token: (attribute, values) pairs; a match's token passes all."""
+    if "OP" in token:
+        return []
+    out = []
+    for attr in _ANCHOR_ATTRS:
+        value = token.get(attr)
+        values = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else None
+        if values and all(isinstance(v, str) for v in values):
+            out.append(("ORTH" if attr == "TEXT" else attr, list(values)))
+    return out
+
+
+def _anchor(pattern: list[dict]) -> tuple[int, tuple[int, int], tuple[int, int]] | None:
+    """Which token every match of ``pattern`` must contain, chosen to be rare (the fewest common words, then
+    the fewest values): (its index, reach before it, reach after it), or None when no required token
+    tests a word."""
+    best = None
+    for i, token in enumerate(pattern):
+        for _, values in _words(token)[:1]:
+            rank = (sum(v.lower() in _COMMON for v in values), len(values))
+            if best is None or rank < best[0]:
+                best = (rank, i)
+    if best is None:
+        return None
+    i = best[1]
+    before = [_reach(t) for t in pattern[:i]]
+    after = [_reach(t) for t in pattern[i + 1:]]
+    return (i, (sum(f for f, _ in before), sum(r for _, r in before)),
+            (sum(f for f, _ in after), sum(r for _, r in after)))
+
+
 class CueFinder:
     """The cues of every stance in spaCy spans, for one codebook: ``find(span)``. Category cues come from
     the codebook's categories (codes with a parent) of kind barrier, enabler and benefit; principle cues
-    ("with, not for") are found too, as label ``__principle__``."""
+    ("with, not for") are found too, as label ``__principle__``.
+
+    The Matcher runs only on windows of a doc around the words a match must contain (each pattern's rarest
+    required word, its *anchor*), each window as long as a match through that word can be, windows that
+    touch merged. A match lies inside one window, and the Matcher sees the same tokens there as in the whole
+    doc, so it finds the same matches in the same order (the Matcher on the whole doc is the oracle in
+    ``tests/analysis/cue_oracle.py``); most tokens are in no window."""
 
     def __init__(self, codebook, vocab):
         from spacy.matcher import Matcher
@@ -195,22 +264,108 @@ class CueFinder:
         self.kind_of: dict[str, str] = {}
         self.matcher = Matcher(vocab)
         self.vocab = vocab
+        added: list[list[dict]] = []
         patterns = codebook.matcher_patterns()
         for kind in (*STANCES, "principle"):
             for code in codebook.of_kind(kind):
                 if code.parent and patterns.get(code.name):
                     self.kind_of[code.name] = kind
-                    self.matcher.add(code.name, _first_in_expanded([_no_negated_gaps(p)
-                                                                   for p in patterns[code.name]]))
+                    expanded = _first_in_expanded([_no_negated_gaps(p) for p in patterns[code.name]])
+                    self.matcher.add(code.name, expanded)
+                    added += expanded
         for kind in STANCES:
-            self.matcher.add(f"__generic_{kind}__", _first_in_expanded(
-                [_no_negated_gaps(compile_pattern(p, f"generic {kind}")) for p in GENERIC[kind]]))
+            expanded = _first_in_expanded([_no_negated_gaps(compile_pattern(p, f"generic {kind}"))
+                                           for p in GENERIC[kind]])
+            self.matcher.add(f"__generic_{kind}__", expanded)
+            added += expanded
+        self._index(added)
         self._found: dict[int, tuple[object, list[Cue]]] = {}
+
+    def _index(self, patterns: list[list[dict]]) -> None:
+        """Index the patterns by their words: every (attribute, word) a required token tests gets an id; a
+        pattern can match a doc only when each of its required word tokens has one of its words there
+        (``_owners``: the pattern of each required word token, ``_word_tokens``: the required tokens
+        that test each word); its anchor token's
+        words (``_anchored``: word id -> [(pattern, reach)]) say where."""
+        ids: dict[tuple[str, int], int] = {}
+        tokens: list[list[int]] = []  # required word tokens: their word ids
+        owners: list[int] = []  # the pattern of each required word token
+        self._anchored: dict[int, list[tuple[int, tuple[int, int, int, int]]]] = {}
+        self._anywhere = False  # a pattern without an anchor: the Matcher runs on whole docs
+        for p, pattern in enumerate(patterns):
+            anchor = _anchor(pattern)
+            if anchor is None:
+                self._anywhere = True
+                continue
+            i, before, after = anchor
+            for j, token in enumerate(pattern):
+                for attr, values in _words(token)[:1]:
+                    word_ids = [ids.setdefault((attr, self.vocab.strings.add(v)), len(ids)) for v in values]
+                    tokens.append(word_ids)
+                    owners.append(p)
+                    if j == i:
+                        for w in word_ids:
+                            self._anchored.setdefault(w, []).append((p, (*before, *after)))
+        self._attrs = sorted({attr for attr, _ in ids})
+        self._keys = {}
+        for attr in self._attrs:
+            pairs = sorted((key, w) for (a, key), w in ids.items() if a == attr)
+            self._keys[attr] = (np.array([k for k, _ in pairs], dtype=np.uint64), np.array([w for _, w in pairs]))
+        self._word_tokens = [np.array([], dtype=np.int64)] * len(ids)  # word id -> required tokens testing it
+        for t, word_ids in enumerate(tokens):
+            for w in word_ids:
+                self._word_tokens[w] = np.append(self._word_tokens[w], t)
+        self._owners = np.array(owners, dtype=np.int64)
+        self._need_count = np.bincount(self._owners, minlength=len(patterns))
+
+    def windows(self, doc) -> list[tuple[int, int]]:
+        """Token ranges [start, end) of ``doc`` that hold every match, in order, none touching another."""
+        from spacy.attrs import IDS, IS_PUNCT
+
+        n = len(doc)
+        if self._anywhere or not n:
+            return [(0, n)] if n else []
+        columns = doc.to_array([IDS[a] for a in self._attrs] + [IS_PUNCT]).reshape(n, -1).astype(np.uint64)
+        hits: list[tuple[np.ndarray, np.ndarray]] = []  # (token positions, word ids)
+        for j, attr in enumerate(self._attrs):
+            keys, word_ids = self._keys[attr]
+            where = np.searchsorted(keys, columns[:, j])
+            where[where == len(keys)] = 0
+            hit = np.flatnonzero(keys[where] == columns[:, j])
+            if hit.size:
+                hits.append((hit, word_ids[where[hit]]))
+        if not hits:
+            return []
+        present = np.unique(np.concatenate([word_ids for _, word_ids in hits]))
+        passed = np.zeros(len(self._owners), dtype=bool)
+        passed[np.concatenate([self._word_tokens[w] for w in present.tolist()])] = True
+        possible = np.bincount(self._owners[passed], minlength=len(self._need_count)) >= self._need_count
+        run = _longest_run(columns[:, -1].astype(bool))
+        spans = []
+        for positions, word_ids in hits:
+            for i, w in zip(positions.tolist(), word_ids.tolist()):
+                for p, (fb, rb, fa, ra) in self._anchored.get(w, ()):
+                    if possible[p]:
+                        spans.append((max(0, i - fb - rb * run), min(n, i + 1 + fa + ra * run)))
+        out: list[list[int]] = []
+        for a, b in sorted(spans):
+            if out and a <= out[-1][1]:
+                out[-1][1] = max(out[-1][1], b)
+            else:
+                out.append([a, b])
+        return [(a, b) for a, b in out]
+
+    def matches(self, doc) -> list[tuple[int, int, int]]:
+        """The Matcher's (match_id, start, end) over ``doc``, window by window."""
+        found = []
+        for lo, hi in self.windows(doc):
+            found += [(m, lo + s, lo + e) for m, s, e in self.matcher(doc[lo:hi])]
+        return found
 
     def _doc_cues(self, doc) -> list[Cue]:
         if id(doc) not in self._found:
             cues = []
-            for match_id, start, end in self.matcher(doc):
+            for match_id, start, end in self.matches(doc):
                 label = self.vocab.strings[match_id]
                 generic = label.startswith("__generic_")
                 kind = label[len("__generic_"):-2] if generic else self.kind_of[label]
