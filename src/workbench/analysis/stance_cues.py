@@ -194,56 +194,34 @@ def distinct(cues: list[Cue]) -> list[Cue]:
     return kept
 
 
-# Token attributes a pattern's required word can be looked up by (a plain value or {"IN": [...]}).
-_ANCHOR_ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH", "TEXT")
-_UNBOUNDED = ("*", "+")
-_COMMON = {"a", "an", "the", "to", "of", "in", "on", "for", "and", "or", "it", "is", "be", "was", "that", "this",
-           "we", "i", "you", "they", "so", "not", "no", "n't", "have", "do", "can", "could", "what", "as", "at",
-           "with", "all", "one", "my", "more", "now", "just", "only", "get", "make", "take", "go", "come"}
+# Token attributes a pattern token's word test can be looked up by (a plain value or {"IN": [...]}).
+_WORD_ATTRS = ("LOWER", "LEMMA", "NORM", "ORTH", "TEXT")
+_WHOLE_DOC = 10 ** 9  # the reach of a token that can take any number of tokens (other than punctuation)
 
 
 def _reach(token: dict) -> tuple[int, int]:
-    """How many doc tokens one pattern token can take: (fixed count, number of punctuation runs). A "*" or
-    "+" over punctuation takes at most the longest run of punctuation in the doc; any other unbounded
-    token is counted as the whole doc (a large fixed count)."""
+    """How many doc tokens one pattern token can take: (a fixed count, a number of punctuation runs). A "*"
+    or "+" over punctuation takes at most the longest run of punctuation in the doc; any other unbounded
+    token is counted as the whole doc."""
     op = token.get("OP")
-    if op in _UNBOUNDED:
-        return (0, 1) if set(token) == {"IS_PUNCT", "OP"} and token["IS_PUNCT"] is True else (10 ** 9, 0)
+    if op in ("*", "+"):
+        return (0, 1) if set(token) == {"IS_PUNCT", "OP"} and token["IS_PUNCT"] is True else (_WHOLE_DOC, 0)
     if op and op.startswith("{"):
-        return int(op.strip("{}").split(",")[-1] or 10 ** 9), 0
+        return int(op.strip("{}").split(",")[-1] or _WHOLE_DOC), 0
     return 1, 0
 
 
-def _words(token: dict) -> list[tuple[str, list[str]]]:
-    """The word tests of a required pattern token: (attribute, values) pairs; a match's token passes all."""
+def _word_test(token: dict) -> tuple[str, list[str]] | None:
+    """The word test of a required pattern token, (attribute, words): every match has one of the words
+    there. None for an optional token or one that tests no word (a part of speech, punctuation)."""
     if "OP" in token:
-        return []
-    out = []
-    for attr in _ANCHOR_ATTRS:
+        return None
+    for attr in _WORD_ATTRS:
         value = token.get(attr)
         values = [value] if isinstance(value, str) else value.get("IN") if isinstance(value, dict) else None
         if values and all(isinstance(v, str) for v in values):
-            out.append(("ORTH" if attr == "TEXT" else attr, list(values)))
-    return out
-
-
-def _anchor(pattern: list[dict]) -> tuple[int, tuple[int, int], tuple[int, int]] | None:
-    """Which token every match of ``pattern`` must contain, chosen to be rare (the fewest common words, then
-    the fewest values): (its index, reach before it, reach after it), or None when no required token
-    tests a word."""
-    best = None
-    for i, token in enumerate(pattern):
-        for _, values in _words(token)[:1]:
-            rank = (sum(v.lower() in _COMMON for v in values), len(values))
-            if best is None or rank < best[0]:
-                best = (rank, i)
-    if best is None:
-        return None
-    i = best[1]
-    before = [_reach(t) for t in pattern[:i]]
-    after = [_reach(t) for t in pattern[i + 1:]]
-    return (i, (sum(f for f, _ in before), sum(r for _, r in before)),
-            (sum(f for f, _ in after), sum(r for _, r in after)))
+            return ("ORTH" if attr == "TEXT" else attr), list(values)
+    return None
 
 
 class CueFinder:
@@ -264,7 +242,7 @@ class CueFinder:
         self.kind_of: dict[str, str] = {}
         self.matcher = Matcher(vocab)
         self.vocab = vocab
-        added: list[list[dict]] = []
+        added: list[tuple[str, list[dict]]] = []  # (label, pattern) in the Matcher's order
         patterns = codebook.matcher_patterns()
         for kind in (*STANCES, "principle"):
             for code in codebook.of_kind(kind):
@@ -272,94 +250,130 @@ class CueFinder:
                     self.kind_of[code.name] = kind
                     expanded = _first_in_expanded([_no_negated_gaps(p) for p in patterns[code.name]])
                     self.matcher.add(code.name, expanded)
-                    added += expanded
+                    added += [(code.name, p) for p in expanded]
         for kind in STANCES:
             expanded = _first_in_expanded([_no_negated_gaps(compile_pattern(p, f"generic {kind}"))
                                            for p in GENERIC[kind]])
             self.matcher.add(f"__generic_{kind}__", expanded)
-            added += expanded
+            added += [(f"__generic_{kind}__", p) for p in expanded]
         self._index(added)
         self._found: dict[int, tuple[object, list[Cue]]] = {}
 
-    def _index(self, patterns: list[list[dict]]) -> None:
-        """Index the patterns by their words: every (attribute, word) a required token tests gets an id; a
-        pattern can match a doc only when each of its required word tokens has one of its words there
-        (``_owners``: the pattern of each required word token, ``_word_tokens``: the required tokens
-        that test each word); its anchor token's
-        words (``_anchored``: word id -> [(pattern, reach)]) say where."""
+    def _index(self, patterns: list[tuple[str, list[dict]]]) -> None:
+        """Index the patterns by the words their required tokens test. Each such token (a *word token*) has
+        its pattern (``_owner``) and its reach before and after (``_reach``: fixed before, punctuation runs
+        before, fixed after, runs after); each word (attribute, string id) an id; ``_pairs_token`` and
+        ``_pairs_word`` list which word token tests which word."""
         ids: dict[tuple[str, int], int] = {}
-        tokens: list[list[int]] = []  # required word tokens: their word ids
-        owners: list[int] = []  # the pattern of each required word token
-        self._anchored: dict[int, list[tuple[int, tuple[int, int, int, int]]]] = {}
-        self._anywhere = False  # a pattern without an anchor: the Matcher runs on whole docs
-        for p, pattern in enumerate(patterns):
-            anchor = _anchor(pattern)
-            if anchor is None:
+        owner, reach, pairs_token, pairs_word = [], [], [], []
+        self._patterns = patterns
+        self._matchers: dict[tuple[int, ...], object] = {}  # a Matcher for some of the patterns
+        self._anywhere = False  # a pattern without a word token: the Matcher runs on whole docs
+        for p, (_, pattern) in enumerate(patterns):
+            tests = [_word_test(token) for token in pattern]
+            if not any(tests):
                 self._anywhere = True
-                continue
-            i, before, after = anchor
-            for j, token in enumerate(pattern):
-                for attr, values in _words(token)[:1]:
-                    word_ids = [ids.setdefault((attr, self.vocab.strings.add(v)), len(ids)) for v in values]
-                    tokens.append(word_ids)
-                    owners.append(p)
-                    if j == i:
-                        for w in word_ids:
-                            self._anchored.setdefault(w, []).append((p, (*before, *after)))
+            for i, test in enumerate(tests):
+                if test is None:
+                    continue
+                before = [_reach(t) for t in pattern[:i]]
+                after = [_reach(t) for t in pattern[i + 1:]]
+                reach.append((sum(f for f, _ in before), sum(r for _, r in before),
+                              sum(f for f, _ in after), sum(r for _, r in after)))
+                for value in test[1]:
+                    pairs_token.append(len(owner))
+                    pairs_word.append(ids.setdefault((test[0], self.vocab.strings.add(value)), len(ids)))
+                owner.append(p)
         self._attrs = sorted({attr for attr, _ in ids})
-        self._keys = {}
+        self._keys = {}  # attribute -> (sorted string ids, their word ids)
         for attr in self._attrs:
             pairs = sorted((key, w) for (a, key), w in ids.items() if a == attr)
-            self._keys[attr] = (np.array([k for k, _ in pairs], dtype=np.uint64), np.array([w for _, w in pairs]))
-        self._word_tokens = [np.array([], dtype=np.int64)] * len(ids)  # word id -> required tokens testing it
-        for t, word_ids in enumerate(tokens):
-            for w in word_ids:
-                self._word_tokens[w] = np.append(self._word_tokens[w], t)
-        self._owners = np.array(owners, dtype=np.int64)
-        self._need_count = np.bincount(self._owners, minlength=len(patterns))
+            self._keys[attr] = (np.array([k for k, _ in pairs], dtype=np.uint64),
+                                np.array([w for _, w in pairs], dtype=np.int64))
+        self._n_words = len(ids)
+        self._owner = np.array(owner, dtype=np.int64)
+        self._reach = np.array(reach, dtype=np.int64).reshape(-1, 4)
+        self._pairs_token = np.array(pairs_token, dtype=np.int64)
+        self._pairs_word = np.array(pairs_word, dtype=np.int64)
+        self._words_of = [[] for _ in owner]  # word token -> its word ids
+        for t, w in zip(pairs_token, pairs_word):
+            self._words_of[t].append(w)
+        self._need = np.bincount(self._owner, minlength=len(patterns))  # word tokens per pattern
 
-    def windows(self, doc) -> list[tuple[int, int]]:
-        """Token ranges [start, end) of ``doc`` that hold every match, in order, none touching another."""
+    def windows(self, doc) -> list[tuple[int, int, tuple[int, ...]]]:
+        """Token ranges [start, end) of ``doc`` that hold every match, in order, none touching another, each
+        with the patterns (indices in the Matcher's order) that can match in it (None: all).
+
+        A pattern can match only when each of its word tokens has one of its words in the doc; a match then
+        contains the pattern's rarest word token in this doc (its *anchor*), so it lies within the anchor's
+        reach before and after of a place where one of the anchor's words is."""
         from spacy.attrs import IDS, IS_PUNCT
 
         n = len(doc)
         if self._anywhere or not n:
-            return [(0, n)] if n else []
+            return [(0, n, None)] if n else []
         columns = doc.to_array([IDS[a] for a in self._attrs] + [IS_PUNCT]).reshape(n, -1).astype(np.uint64)
-        hits: list[tuple[np.ndarray, np.ndarray]] = []  # (token positions, word ids)
+        places, words = [], []
         for j, attr in enumerate(self._attrs):
             keys, word_ids = self._keys[attr]
-            where = np.searchsorted(keys, columns[:, j])
-            where[where == len(keys)] = 0
+            where = np.minimum(np.searchsorted(keys, columns[:, j]), len(keys) - 1)
             hit = np.flatnonzero(keys[where] == columns[:, j])
-            if hit.size:
-                hits.append((hit, word_ids[where[hit]]))
-        if not hits:
+            places.append(hit)
+            words.append(word_ids[where[hit]])
+        places, words = np.concatenate(places), np.concatenate(words)
+        if not places.size:
             return []
-        present = np.unique(np.concatenate([word_ids for _, word_ids in hits]))
-        passed = np.zeros(len(self._owners), dtype=bool)
-        passed[np.concatenate([self._word_tokens[w] for w in present.tolist()])] = True
-        possible = np.bincount(self._owners[passed], minlength=len(self._need_count)) >= self._need_count
+        count = np.bincount(words, minlength=self._n_words)
+        hits = np.bincount(self._pairs_token, weights=count[self._pairs_word], minlength=len(self._owner))
+        possible = np.bincount(self._owner[hits > 0], minlength=len(self._need)) >= self._need
+        candidates = np.flatnonzero(possible[self._owner])  # word tokens of the patterns that can match
+        if not candidates.size:
+            return []
+        ranked = candidates[np.lexsort((hits[candidates], self._owner[candidates]))]
+        first = np.ones(ranked.size, dtype=bool)
+        first[1:] = self._owner[ranked[1:]] != self._owner[ranked[:-1]]
         run = _longest_run(columns[:, -1].astype(bool))
+        order = np.argsort(words, kind="stable")
+        bounds = np.searchsorted(words[order], np.arange(self._n_words + 1))
         spans = []
-        for positions, word_ids in hits:
-            for i, w in zip(positions.tolist(), word_ids.tolist()):
-                for p, (fb, rb, fa, ra) in self._anchored.get(w, ()):
-                    if possible[p]:
-                        spans.append((max(0, i - fb - rb * run), min(n, i + 1 + fa + ra * run)))
-        out: list[list[int]] = []
-        for a, b in sorted(spans):
-            if out and a <= out[-1][1]:
-                out[-1][1] = max(out[-1][1], b)
+        for t in ranked[first].tolist():  # the anchor of each pattern that can match
+            fixed_before, runs_before, fixed_after, runs_after = self._reach[t].tolist()
+            for w in self._words_of[t]:
+                for i in places[order[bounds[w]:bounds[w + 1]]].tolist():
+                    spans.append((max(0, i - fixed_before - runs_before * run),
+                                  min(n, i + 1 + fixed_after + runs_after * run), int(self._owner[t])))
+        out: list[list] = []
+        for lo, hi, p in sorted(spans):
+            if out and lo <= out[-1][1]:
+                out[-1][1] = max(out[-1][1], hi)
+                out[-1][2].add(p)
             else:
-                out.append([a, b])
-        return [(a, b) for a, b in out]
+                out.append([lo, hi, {p}])
+        return [(lo, hi, tuple(sorted(ps))) for lo, hi, ps in out]
+
+    def _matcher_for(self, patterns: tuple[int, ...] | None):
+        """A Matcher with only these patterns, added in the full Matcher's order: it finds their matches
+        in the order the full Matcher gives them (spaCy keeps its partial matches in the order they
+        started, then pattern order, and drops or appends, never reorders). Kept for reuse."""
+        from spacy.matcher import Matcher
+
+        if patterns is None:
+            return self.matcher
+        if patterns not in self._matchers:
+            if len(self._matchers) >= 4096:
+                self._matchers.clear()
+            matcher = Matcher(self.vocab)
+            for p in patterns:
+                label, pattern = self._patterns[p]
+                matcher.add(label, [pattern])
+            self._matchers[patterns] = matcher
+        return self._matchers[patterns]
 
     def matches(self, doc) -> list[tuple[int, int, int]]:
         """The Matcher's (match_id, start, end) over ``doc``, window by window."""
         found = []
-        for lo, hi in self.windows(doc):
-            found += [(m, lo + s, lo + e) for m, s, e in self.matcher(doc[lo:hi])]
+        for lo, hi, patterns in self.windows(doc):
+            found += [(m, lo + s, lo + e) for m, s, e in self._matcher_for(patterns)(doc[lo:hi])]
         return found
 
     def _doc_cues(self, doc) -> list[Cue]:
