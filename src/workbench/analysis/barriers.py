@@ -102,9 +102,10 @@ def _load_codebook(path: str, mtime: int):
     return Codebook.load(path)
 
 
-def _trimmed(span) -> tuple[int, int]:
-    """Character offsets (in the span's doc) of the span without surrounding white space."""
-    text = span.text
+def _trimmed(span, text: str | None = None) -> tuple[int, int]:
+    """Character offsets (in the span's doc) of the span without surrounding white space. ``text``: the
+    doc's text, when the caller has it (``span.text`` is ``text[span.start_char:span.end_char]``)."""
+    text = span.text if text is None else text[span.start_char:span.end_char]
     lead = len(text) - len(text.lstrip())
     return span.start_char + lead, span.start_char + len(text.rstrip())
 
@@ -118,13 +119,14 @@ def units_of(annotated, unit: str = "sentence") -> list[Unit]:
         place = place_of(seg)
         whole = unit != "sentence" or not doc.has_annotation("SENT_START") or (
             seg.block in ("list_item", "lead_in") and len(seg.text.split()) <= MAX_ITEM_WORDS)
-        for span in ([doc[:]] if whole else list(doc.sents)):
-            lo, hi = _trimmed(span)
-            if not any(ch.isalnum() for ch in doc.text[lo:hi]):
+        text = doc.text  # spaCy joins it token by token on every call: once per doc
+        document = corpus.document(seg.doc_id).text
+        for span in ([doc[:]] if whole else doc.sents):
+            lo, hi = _trimmed(span, text)
+            if not any(ch.isalnum() for ch in text[lo:hi]):
                 continue
             start, end = seg.start_char + lo, seg.start_char + hi
-            units.append(Unit(seg.doc_id, seg.seg_id, start, end, seg.speaker,
-                              corpus.document(seg.doc_id).text[start:end], span, place))
+            units.append(Unit(seg.doc_id, seg.seg_id, start, end, seg.speaker, document[start:end], span, place))
     return units
 
 

@@ -9,6 +9,7 @@ takes the cues inside it.
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -184,6 +185,17 @@ def _longest_run(flags: np.ndarray) -> int:
     return int((edges[1::2] - edges[::2]).max())
 
 
+def _any_within(where_word: dict[int, list[int]], words: list[int], lo: int, hi: int) -> bool:
+    """Whether one of ``words`` (ids) is at a place in [lo, hi) (``where_word``: word id -> sorted places)."""
+    for w in words:
+        places = where_word.get(w)
+        if places:
+            k = bisect_left(places, lo)
+            if k < len(places) and places[k] < hi:
+                return True
+    return False
+
+
 def distinct(cues: list[Cue]) -> list[Cue]:
     """Cues that do not overlap an earlier, longer one (the Matcher reports "helped", "helped me" and
     "helped me understand" for the same words)."""
@@ -298,6 +310,9 @@ class CueFinder:
         self._words_of = [[] for _ in owner]  # word token -> its word ids
         for t, w in zip(pairs_token, pairs_word):
             self._words_of[t].append(w)
+        self._tokens_of = [[] for _ in patterns]  # pattern -> its word tokens
+        for t, p in enumerate(owner):
+            self._tokens_of[p].append(t)
         self._need = np.bincount(self._owner, minlength=len(patterns))  # word tokens per pattern
 
     def windows(self, doc) -> list[tuple[int, int, tuple[int, ...]]]:
@@ -306,7 +321,8 @@ class CueFinder:
 
         A pattern can match only when each of its word tokens has one of its words in the doc; a match then
         contains the pattern's rarest word token in this doc (its *anchor*), so it lies within the anchor's
-        reach before and after of a place where one of the anchor's words is."""
+        reach before and after of a place where one of the anchor's words is, and each of the pattern's
+        other word tokens has one of its words within that reach too."""
         from spacy.attrs import IDS, IS_PUNCT
 
         n = len(doc)
@@ -335,13 +351,17 @@ class CueFinder:
         run = _longest_run(columns[:, -1].astype(bool))
         order = np.argsort(words, kind="stable")
         bounds = np.searchsorted(words[order], np.arange(self._n_words + 1))
+        where_word = {w: places[order[bounds[w]:bounds[w + 1]]].tolist() for w in np.unique(words).tolist()}
         spans = []
         for t in ranked[first].tolist():  # the anchor of each pattern that can match
+            p = int(self._owner[t])
             fixed_before, runs_before, fixed_after, runs_after = self._reach[t].tolist()
+            others = [self._words_of[u] for u in self._tokens_of[p] if u != t]
             for w in self._words_of[t]:
-                for i in places[order[bounds[w]:bounds[w + 1]]].tolist():
-                    spans.append((max(0, i - fixed_before - runs_before * run),
-                                  min(n, i + 1 + fixed_after + runs_after * run), int(self._owner[t])))
+                for i in where_word.get(w, ()):
+                    lo, hi = max(0, i - fixed_before - runs_before * run), min(n, i + 1 + fixed_after + runs_after * run)
+                    if all(_any_within(where_word, ws, lo, hi) for ws in others):
+                        spans.append((lo, hi, p))
         out: list[list] = []
         for lo, hi, p in sorted(spans):
             if out and lo <= out[-1][1]:
@@ -369,11 +389,20 @@ class CueFinder:
             self._matchers[patterns] = matcher
         return self._matchers[patterns]
 
+    def _window_matches(self, span, patterns: tuple[int, ...] | None) -> list[tuple[int, int, int]]:
+        """The Matcher's matches in one window. With several patterns that can match, each pattern is run
+        alone first (one small Matcher per pattern, kept); when more than one of them matches, those run
+        together, so their matches come in the full Matcher's order."""
+        if patterns is None or len(patterns) == 1:
+            return self._matcher_for(patterns)(span)
+        matched = tuple(p for p in patterns if self._matcher_for((p,))(span))
+        return self._matcher_for(matched)(span) if matched else []
+
     def matches(self, doc) -> list[tuple[int, int, int]]:
         """The Matcher's (match_id, start, end) over ``doc``, window by window."""
         found = []
         for lo, hi, patterns in self.windows(doc):
-            found += [(m, lo + s, lo + e) for m, s, e in self._matcher_for(patterns)(doc[lo:hi])]
+            found += [(m, lo + s, lo + e) for m, s, e in self._window_matches(doc[lo:hi], patterns)]
         return found
 
     def _doc_cues(self, doc) -> list[Cue]:

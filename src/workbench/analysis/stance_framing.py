@@ -51,21 +51,23 @@ FEATURES = ("definition", "negated_claim", "question", "hypothetical", "recommen
             "short", "words_log")
 
 
-def _imperative(span) -> bool:
+def _imperative(span, tokens: list | None = None) -> bool:
     """A sentence that starts with a verb in its base form and has no subject: a tip ("Pay people on the
-    day.", "Don't schedule meetings at 9am.")."""
-    tokens = [t for t in span if not (t.is_punct or t.is_space or t.like_num)]
-    if not tokens:
+    day.", "Don't schedule meetings at 9am."). ``tokens``: the span's tokens, when the caller has them."""
+    tokens = list(span) if tokens is None else tokens
+    content = [t for t in tokens if not (t.is_punct or t.is_space or t.like_num)]
+    if not content:
         return False
-    first = tokens[0]
-    if first.lower_ in ("do", "don't", "never", "always", "just", "please") and len(tokens) > 1:
-        first = tokens[1] if tokens[1].lower_ not in ("n't", "not") else (tokens[2] if len(tokens) > 2 else first)
+    first = content[0]
+    if first.lower_ in ("do", "don't", "never", "always", "just", "please") and len(content) > 1:
+        first = content[1] if content[1].lower_ not in ("n't", "not") else (content[2] if len(content) > 2 else first)
     if first.tag_ != "VB" and not (first.i == span.start and first.lower_ in ("ask", "pay", "give", "send", "book",
                                                                              "offer", "budget", "plan", "check",
                                                                              "explain", "start", "involve",
                                                                              "build", "share", "keep", "treat")):
         return False
-    return not any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in span if t.head == first or t.head == first.head)
+    heads = (first.i, first.head.i)
+    return not any(t.dep_ in ("nsubj", "nsubjpass", "expl") for t in tokens if t.head.i in heads)
 
 
 def framing(span) -> dict[str, float]:
@@ -73,7 +75,8 @@ def framing(span) -> dict[str, float]:
     import math
 
     text = span.text.strip()
-    words = [t for t in span if not (t.is_punct or t.is_space)]
+    tokens = list(span)
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
     lowers = [t.lower_ for t in words]
     verbs = [t for t in words if t.pos_ in ("VERB", "AUX")]
     return {
@@ -82,12 +85,12 @@ def framing(span) -> dict[str, float]:
         "question": float(bool(QUESTION.search(text))),
         "hypothetical": float(bool(HYPOTHETICAL.search(text))),
         "recommend": float(bool(RECOMMEND.search(text))),
-        "imperative": float(_imperative(span)),
+        "imperative": float(_imperative(span, tokens)),
         "contrast": float(bool(CONTRAST.search(text))),
         "outcome_marker": float(bool(OUTCOME.search(text))),
         "pleasantry": float(bool(THANKS.search(text)) and len(words) <= 8),
-        "negations": float(min(2, sum(1 for t in words if t.dep_ == "neg" or t.lower_ in ("no", "never", "nobody",
-                                                                                            "nothing")))),
+        "negations": float(min(2, sum(1 for t, w in zip(words, lowers)
+                                      if w in ("no", "never", "nobody", "nothing") or t.dep_ == "neg"))),
         "first_person": float(any(w in FIRST_PERSON for w in lowers)),
         "past": float(any(t.tag_ in ("VBD", "VBN") for t in verbs)),
         "modal_would": float(any(w in ("would", "could", "'d", "’d", "might") for w in lowers)),
