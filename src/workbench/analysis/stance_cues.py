@@ -241,11 +241,13 @@ class CueFinder:
     the codebook's categories (codes with a parent) of kind barrier, enabler and benefit; principle cues
     ("with, not for") are found too, as label ``__principle__``.
 
-    The Matcher runs only on windows of a doc around the words a match must contain (each pattern's rarest
-    required word, its *anchor*), each window as long as a match through that word can be, windows that
-    touch merged. A match lies inside one window, and the Matcher sees the same tokens there as in the whole
-    doc, so it finds the same matches in the same order (the Matcher on the whole doc is the oracle in
-    ``tests/analysis/cue_oracle.py``); most tokens are in no window."""
+    Speed: the Matcher's time grows with tokens x patterns, and most tokens start no match. So a Matcher of
+    only the patterns that can match runs only on windows of a doc around the words a match must contain
+    (``windows``: each pattern's rarest required word, its *anchor*; each window as long as a match
+    through that word can be; windows that touch merged). A match lies inside one window, windows are
+    apart, and a Matcher of fewer patterns keeps its matches in the same relative order, so the matches and
+    their order are those of the full Matcher over the whole doc (kept as the oracle in
+    ``tests/analysis/cue_oracle.py``). On a 100k-word corpus about a tenth of the tokens are in a window."""
 
     def __init__(self, codebook, vocab):
         from spacy.matcher import Matcher
@@ -395,8 +397,9 @@ class CueFinder:
         together, so their matches come in the full Matcher's order."""
         if patterns is None or len(patterns) == 1:
             return self._matcher_for(patterns)(span)
-        matched = tuple(p for p in patterns if self._matcher_for((p,))(span))
-        return self._matcher_for(matched)(span) if matched else []
+        alone = {p: self._matcher_for((p,))(span) for p in patterns}
+        matched = tuple(p for p in patterns if alone[p])
+        return alone[matched[0]] if len(matched) == 1 else self._matcher_for(matched)(span) if matched else []
 
     def matches(self, doc) -> list[tuple[int, int, int]]:
         """The Matcher's (match_id, start, end) over ``doc``, window by window."""
