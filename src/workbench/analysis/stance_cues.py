@@ -361,7 +361,8 @@ class CueFinder:
             others = [self._words_of[u] for u in self._tokens_of[p] if u != t]
             for w in self._words_of[t]:
                 for i in where_word.get(w, ()):
-                    lo, hi = max(0, i - fixed_before - runs_before * run), min(n, i + 1 + fixed_after + runs_after * run)
+                    lo = max(0, i - fixed_before - runs_before * run)
+                    hi = min(n, i + 1 + fixed_after + runs_after * run)
                     if all(_any_within(where_word, ws, lo, hi) for ws in others):
                         spans.append((lo, hi, p))
         out: list[list] = []
