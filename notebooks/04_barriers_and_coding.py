@@ -57,7 +57,6 @@ import tempfile
 import pandas as pd
 from workbench.config import Config
 from workbench.project import Workbench
-from workbench.views.corpus_browser import find_corpora_root
 
 pd.set_option("display.width", 160)
 pd.set_option("display.max_colwidth", 90)
