@@ -8,7 +8,8 @@ For each corpus size (about 100k, 300k and 1M words, generated from the demo cor
 - in a second child process (benchmarks/inprocess.py): our Annotator against plain ``nlp.pipe``,
   embeddings per second per backend, phrase mining, theme fit, concordance latency.
 
-Then, once (not per size), the coding store (benchmarks/bench_codings.py): one save with 20,000
+Then, once, annotation and embeddings of a 300k-word corpus in-process against a LocalCluster of 2 Dask
+workers (benchmarks/bench_dask.py, ``--dask-words``; 0 leaves it out). Then, once (not per size), the coding store (benchmarks/bench_codings.py): one save with 20,000
 codings in the store, against one with 100 (``--codings-only`` measures just that and keeps the rest
 of results.json).
 
@@ -32,7 +33,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from . import bench_codings
+from . import bench_codings, bench_dask
 from .corpus_gen import add_transcript, generate
 from .measure import run_measured
 
@@ -193,9 +194,9 @@ def coding_checks(store: dict | None) -> list[dict]:
     return rows
 
 
-def checks(sizes: dict[str, dict], coding_store: dict | None = None) -> list[dict]:
+def checks(sizes: dict[str, dict], coding_store: dict | None = None, dask: dict | None = None) -> list[dict]:
     """Every figure with its target and PASS / FAIL (INFO where the issue sets no target)."""
-    rows: list[dict] = coding_checks(coding_store)
+    rows: list[dict] = coding_checks(coding_store) + bench_dask.checks(dask)
     ordered = sorted(sizes.items(), key=lambda kv: int(kv[0]))
     for key, r in ordered:
         size = label(int(key))
@@ -327,7 +328,8 @@ def machine() -> dict:
 
 def run(sizes: Sequence[int], work: Path, out: Path | None = RESULTS, *, seed: int = 13,
         config_text: str = FAST_CONFIG, use_static: bool = True, inprocess_args: Sequence[str] | None = (),
-        keep: bool = False, previous: dict | None = None, codings: int | None = CODINGS) -> dict:
+        keep: bool = False, previous: dict | None = None, codings: int | None = CODINGS,
+        dask_words: int | None = None) -> dict:
     """Measure every size (in the order given) and the coding store (``codings``: stored codings, None:
     not measured), writing ``out`` after each phase; return the results."""
     results = previous or {"sizes": {}}
@@ -343,7 +345,7 @@ def run(sizes: Sequence[int], work: Path, out: Path | None = RESULTS, *, seed: i
         if key is not None:
             results["sizes"][key] = partial
             results["machine_at_end"] = machine()
-        results["checks"] = checks(results["sizes"], results.get("coding_store"))
+        results["checks"] = checks(results["sizes"], results.get("coding_store"), results.get("dask"))
         if out is not None:
             out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 
@@ -360,6 +362,11 @@ def run(sizes: Sequence[int], work: Path, out: Path | None = RESULTS, *, seed: i
                           inprocess_args=inprocess_args, keep=keep,
                           save=lambda partial, key=key: save(key, {**partial, "complete": False}))
         save(key, {**result, "size_seconds": round(time.perf_counter() - start, 1), "complete": True})
+    if dask_words:
+        print(f"[dask] {label(dask_words)}: in-process against a LocalCluster of {bench_dask.WORKERS} workers ...",
+              flush=True)
+        results["dask"] = {**bench_dask.run(dask_words, work / "dask", seed=seed), "machine": machine()}
+        save(None, {})
     return results
 
 
@@ -377,11 +384,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--codings-only", action="store_true",
                         help="measure only the coding store, keeping the rest of --out")
     parser.add_argument("--codings", type=int, default=CODINGS, help="codings in the store for its save benchmark")
+    parser.add_argument("--dask-words", type=int, default=bench_dask.DEFAULT_WORDS,
+                        help="words of the Dask against in-process run (0: leave it out)")
     args, inprocess_args = parser.parse_known_args(argv)
     out = Path(args.out)
     if args.table_only:
         results = json.loads(out.read_text(encoding="utf-8"))
-        results["checks"] = checks(results["sizes"], results.get("coding_store"))  # targets as stated now
+        results["checks"] = checks(results["sizes"], results.get("coding_store"), results.get("dask"))
         out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
         print(table(results["checks"]))
         return 0
@@ -391,8 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if previous:
         sizes = [s for s in sizes if not previous["sizes"].get(str(s), {}).get("complete", False)]
     results = run(sizes, Path(args.work), out, seed=args.seed, inprocess_args=inprocess_args, keep=args.keep,
-                  previous=previous, codings=args.codings, use_static=not args.codings_only)
-    rows = results.get("checks") or checks(results["sizes"], results.get("coding_store"))
+                  previous=previous, codings=args.codings, use_static=not args.codings_only,
+                  dask_words=0 if args.codings_only else args.dask_words)
+    rows = results.get("checks") or checks(results["sizes"], results.get("coding_store"), results.get("dask"))
     print()
     print(table(rows))
     failed = [r for r in rows if r["status"] == "FAIL"]
