@@ -19,7 +19,7 @@ import numpy as np
 
 from ..cache import default_cache_dir
 from ..corpus.model import Corpus
-from ..embed import MINILM, EmbeddingCache, make_embedder
+from ..embed import MINILM, EmbeddingCache, StaticEmbedder, make_embedder
 from ..errors import ComputeError, Errors
 from .chunks import chunked
 from .executor import Executor, InProcess
@@ -60,8 +60,10 @@ def embed_run(spec: EmbedSpec, run: list[list[str]]) -> list[np.ndarray]:
 def _spec(embedding: str, models_dir, cache_dir: Path) -> EmbedSpec:
     embedder = make_embedder(embedding, models_dir)
     model_id = embedder.model_id  # a static model is distilled here (once) if missing, never on a worker
-    name = MINILM if embedding == MINILM else str(Path(embedder.path).resolve())
-    return EmbedSpec(name, model_id, str(cache_dir))
+    if embedding == MINILM:
+        return EmbedSpec(MINILM, MINILM, model_id, str(cache_dir))
+    kind = "m2v" if isinstance(embedder, StaticEmbedder) else "st"
+    return EmbedSpec(kind, str(Path(embedder.path).resolve()), model_id, str(cache_dir))
 
 
 def embed_groups(groups: Sequence[Sequence[str]], embedding: str = MINILM, executor: Executor | None = None, *,

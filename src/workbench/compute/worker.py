@@ -14,7 +14,7 @@ from pathlib import Path
 
 _LOCK = threading.Lock()   # a worker with several threads loads each model once
 _ANNOTATORS: dict["AnnotateSpec", object] = {}
-_EMBEDDERS: dict[tuple[str, str], object] = {}
+_EMBEDDERS: dict[tuple[str, str, str], object] = {}
 _LOADS: Counter = Counter()
 
 
@@ -34,9 +34,11 @@ class AnnotateSpec:
 
 @dataclass(frozen=True)
 class EmbedSpec:
-    """Which sentence model: ``name`` is ``minilm`` or a model folder (a static model's folder is resolved
-    by the client, so a worker never distils one); ``model_id`` is what the client computed."""
+    """Which sentence model: ``kind`` ``minilm`` (the packaged model), ``m2v`` (a Model2Vec folder, resolved by
+    the client, so a worker never distils one) or ``st`` (a sentence-transformers folder) at ``name``;
+    ``model_id`` is what the client computed."""
 
+    kind: str
     name: str
     model_id: str
     cache_dir: str
@@ -65,15 +67,22 @@ def annotator_for(spec: AnnotateSpec):
 
 def embedder_for(spec: EmbedSpec):
     """This process's Embedder for ``spec``, its model loaded (ValueError when it is not the client's model)."""
-    key = (spec.name, spec.model_id)
+    key = (spec.kind, spec.name, spec.model_id)
     with _LOCK:
         if key not in _EMBEDDERS:
-            from ..embed import MINILM, make_embedder
+            from ..embed import MINILM, SentenceTransformerEmbedder, StaticEmbedder, make_embedder
 
             _offline()
-            if spec.name != MINILM and not Path(spec.name).is_dir():
+            if spec.kind != MINILM and not Path(spec.name).is_dir():
                 raise FileNotFoundError(f"the model folder '{spec.name}' does not exist on this worker")
-            embedder = make_embedder(spec.name)
+            if spec.kind == MINILM:
+                embedder = make_embedder(MINILM)
+            elif spec.kind == "m2v":
+                if not (Path(spec.name) / "model.safetensors").exists():
+                    raise FileNotFoundError(f"'{spec.name}' holds no model.safetensors on this worker")
+                embedder = StaticEmbedder(spec.name)
+            else:
+                embedder = SentenceTransformerEmbedder(spec.name)
             if embedder.model_id != spec.model_id:
                 raise ValueError(f"the model here is {embedder.model_id}, the client's {spec.model_id}")
             embedder.model  # load now, under the lock
