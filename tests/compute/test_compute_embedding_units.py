@@ -69,3 +69,26 @@ def test_segments_come_back_in_corpus_order(calls, tmp_path, wb_small_corpus):
     assert result.vectors.shape == (len(corpus.segments), 8)
     assert all(np.array_equal(result.vectors[i], rows[s.seg_id]) for i, s in enumerate(corpus.segments))
     assert result.n_computed == len({s.text for s in corpus.segments})
+
+
+def test_a_static_model_goes_to_workers_as_a_model2vec_folder_never_distilled_there(tmp_path, monkeypatch):
+    import dataclasses
+
+    from workbench.errors import ComputeError
+
+    folder = tmp_path / "models" / "static" / embed.STATIC_DIRNAME
+    folder.mkdir(parents=True)
+    (folder / "model.safetensors").write_bytes(b"weights")
+    (folder / "modules.json").write_text("[]", encoding="utf-8")  # it looks like a sentence-transformers folder too
+    monkeypatch.setattr(embed, "_loaded", lambda kind, path, load: ("loaded", kind))
+    monkeypatch.setattr(worker, "_EMBEDDERS", {})
+    spec = embedding._spec("static", tmp_path / "models", tmp_path / "cache")
+    assert spec.kind == "m2v" and spec.name == str(folder.resolve())
+    made = worker.embedder_for(spec)
+    assert isinstance(made, embed.StaticEmbedder) and made.model_id == spec.model_id
+    assert made.model == ("loaded", "m2v")
+    gone = dataclasses.replace(spec, name=str(tmp_path / "elsewhere"))
+    with pytest.raises(ComputeError) as err:
+        embedding.embed_run(gone, [["a text"]])
+    assert err.value.code == "E543" and "elsewhere" in str(err.value) and "this process" in str(err.value)
+    assert not (tmp_path / "elsewhere").exists()
