@@ -111,7 +111,11 @@ def cmd_analyse(args: argparse.Namespace) -> int:
           f"({len(corpus.problems)} load problems).")
     for problem in corpus.problems:
         print(f"  skipped: {problem.reason}")
-    written = bench.analyse(args.out)
+    from .compute import from_options
+
+    with from_options(args.scheduler, args.workers, config) as executor:  # in this process unless asked
+        bench.runner.executor = executor
+        written = bench.analyse(args.out)
     for step, reason in bench.skipped_.items():
         print(f"  {step} skipped: {reason}")
     if bench.has_annotations:
@@ -299,6 +303,10 @@ def build_parser() -> argparse.ArgumentParser:
     analyse.add_argument("--cache-dir", help="annotation cache (default $WORKBENCH_CACHE_DIR or ~/.cache/workbench)")
     analyse.add_argument("--n-process", type=int, help="processes for spaCy (default 1)")
     analyse.add_argument("--no-progress", action="store_true", help="no progress bars")
+    analyse.add_argument("--scheduler", help="a running Dask scheduler (tcp://host:8786): annotation, embeddings "
+                         "and per-document results run on its workers ([compute] scheduler)")
+    analyse.add_argument("--workers", type=int, help="start N local Dask worker processes (a LocalCluster) for "
+                         "them ([compute] workers); default: everything in this process")
     analyse.add_argument("--refit-themes", action="store_true",
                          help="fit the themes again from scratch, even when the saved ones could take the new "
                               "and changed segments (see [themes] refit_share)")

@@ -7,24 +7,31 @@ from scratch (tests/test_incremental.py runs add, change and remove sequences bo
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
-from typing import Any, Collection
+from typing import Any, Callable, Collection
 
 from .annotate import AnnotatedCorpus, Annotator, pipeline_id
 from .analysis.barriers import BarrierDetector
 from .analysis.families import PhraseFamilies
 from .analysis.tokens import TokenTable, rows_from_part, rows_to_part, segment_tokens
 from .cache import file_hash
+from .compute.executor import Executor, InProcess
+from .compute.partials import map_documents
+from .compute.worker import AnnotateSpec, annotator_for
 from .corpus.model import Corpus
 from .partials import DocumentParts
 
 
 class LazyAnnotations:
-    """Annotations of a corpus, loaded (or parsed) document by document as parts need them, each once."""
+    """Annotations of a corpus, loaded (or parsed) document by document as parts need them, each once.
+    With a Dask ``executor``, parts are computed on the workers (``remote``), which read or parse the
+    annotations themselves through the shared cache."""
 
-    def __init__(self, annotator: Annotator, corpus: Corpus):
+    def __init__(self, annotator: Annotator, corpus: Corpus, executor: Executor | None = None):
         self.annotator = annotator
         self.corpus = corpus
+        self.executor = executor or InProcess()
         self.docs: dict[str, object] = {}
         self.loaded: set[str] = set()
         self.n_parsed = self.n_cached = 0
@@ -61,7 +68,45 @@ class LazyAnnotations:
 
 def annotations_of(bench) -> LazyAnnotations:
     """The bench's annotations, loaded document by document as the parts need them (one per bench)."""
-    return bench.runner.fitted("annotations", lambda: LazyAnnotations(bench.annotator, bench.corpus))
+    return bench.runner.fitted("annotations",
+                               lambda: LazyAnnotations(bench.annotator, bench.corpus, bench.runner.executor))
+
+
+def _on_worker(func: Callable[[AnnotatedCorpus], dict], spec: AnnotateSpec, item: tuple) -> Any:
+    """On a worker: one document's Docs from the shared annotation cache (parsed and kept when missing), then
+    its part: ``func`` of that document as a one-document annotated corpus."""
+    from spacy.tokens import DocBin
+
+    document, segments = item
+    annotator = annotator_for(spec)
+    key = annotator._key(segments)
+    docs = annotator._read_entry(key, segments)
+    if docs is None:
+        docs = list(annotator.nlp.pipe([s.text for s in segments], batch_size=spec.batch_size))
+        annotator.entries.write(key, ".spacy", DocBin(docs=docs, store_user_data=False).to_bytes())
+    one = Corpus(document.doc_id, [document], segments)
+    return func(AnnotatedCorpus(one, {s.seg_id: d for s, d in zip(segments, docs)}, "", ())).get(document.doc_id, [])
+
+
+def parts_of(annotations: LazyAnnotations, func: Callable[[AnnotatedCorpus], dict], doc_ids: list[str]) -> dict:
+    """``{doc_id: part}`` of these documents, ``func`` giving the parts of an annotated corpus by document: here
+    (annotating only these documents), or as Dask tasks of a few documents each on the executor's workers."""
+    if isinstance(annotations.executor, InProcess):
+        found = func(annotations.of(doc_ids))
+        return {doc_id: found.get(doc_id, []) for doc_id in doc_ids if doc_id not in annotations.failed}
+    corpus = annotations.corpus
+    items = [(corpus.document(d), corpus.segments_of(d)) for d in doc_ids]
+    sizes = [sum(len(s.text) for s in segs) // 6 + 1 for _, segs in items]
+    done = map_documents(partial(_on_worker, func, AnnotateSpec.of(annotations.annotator)), items,
+                         annotations.executor, sizes=sizes, name="document parts")
+    return dict(zip(doc_ids, done))
+
+
+def _token_parts(annotated: AnnotatedCorpus) -> dict[str, list]:
+    rows: dict[str, list] = {}
+    for seg, doc in annotated:
+        rows.setdefault(seg.doc_id, []).append(segment_tokens(seg, doc))
+    return {doc_id: rows_to_part(doc_rows) for doc_id, doc_rows in rows.items()}
 
 
 def _parts(cache_dir: str | Path, step: str, annotator: Annotator, settings: Any) -> DocumentParts:
@@ -75,10 +120,7 @@ def token_table(annotations: LazyAnnotations, cache_dir: str | Path) -> tuple[To
     parts = _parts(cache_dir, "tokens", annotations.annotator, None)
 
     def compute(doc_ids: list[str]) -> dict[str, list]:
-        out: dict[str, list] = {}
-        for seg, doc in annotations.of(doc_ids):
-            out.setdefault(seg.doc_id, []).append(segment_tokens(seg, doc))
-        return {doc_id: rows_to_part(rows) for doc_id, rows in out.items()}
+        return parts_of(annotations, _token_parts, doc_ids)
 
     rows = [row for _, part in parts.collect(corpus, compute) for row in rows_from_part(corpus, part)]
     annotations.record(parts)
@@ -92,8 +134,7 @@ def phrase_families(annotations: LazyAnnotations, families: PhraseFamilies,
     parts = _parts(cache_dir, "families", annotations.annotator, settings)
 
     def compute(doc_ids: list[str]) -> dict[str, list]:
-        found = families.document_parts(annotations.of(doc_ids))
-        return {doc_id: found.get(doc_id, []) for doc_id in doc_ids if doc_id not in annotations.failed}
+        return parts_of(annotations, families.document_parts, doc_ids)
 
     fitted = families.from_parts(annotations.corpus, parts.collect(annotations.corpus, compute))
     annotations.record(parts)
@@ -112,8 +153,7 @@ def stance_parts(annotations: LazyAnnotations, detector: BarrierDetector, cache_
     parts = _parts(cache_dir, "stances", annotations.annotator, settings)
 
     def compute(doc_ids: list[str]) -> dict[str, list]:
-        found = detector.document_parts(annotations.of(doc_ids))
-        return {doc_id: found.get(doc_id, []) for doc_id in doc_ids if doc_id not in annotations.failed}
+        return parts_of(annotations, detector.document_parts, doc_ids)
 
     collected = parts.collect(annotations.corpus, compute)
     annotations.record(parts)

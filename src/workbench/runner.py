@@ -18,6 +18,7 @@ import catalogue
 import pandas as pd
 
 from . import registry
+from .compute.executor import Executor, InProcess
 from .cache import ResultCache, code_fingerprint, default_cache_dir, file_hash, stable_hash
 from .config import check_setting
 from .errors import Errors, WorkbenchError
@@ -107,6 +108,7 @@ class Runner:
         self._kept: dict[str, StepResult] = {}
         self._fitted: dict[str, Any] = {}
         self._meta: dict = {}  # how reused results were made (the spaCy pipeline)
+        self.executor: Executor = InProcess()  # where per-document work runs (``compute.from_options``: Dask)
 
     # -- pieces the steps share ---------------------------------------------------------------------
     def fitted(self, name: str, build: Callable[[], Any]) -> Any:
@@ -328,4 +330,5 @@ class Runner:
             manifest["annotation_cache"] = {"parsed_segments": 0, "cached_segments": 0, "rebuilt_entries": [],
                                             "not_needed": "every table was reused from the results cache"}
         manifest["results_reused"] = sorted(set(self.reused))
+        manifest["compute"] = self.executor.describe()
         return manifest

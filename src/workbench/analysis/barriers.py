@@ -236,12 +236,23 @@ class BarrierDetector(Analysis):
                 str(self.model_file), id(self._codebook()), id(self.exemplars) if self.exemplars is not None else None)
 
     # -- judging -----------------------------------------------------------------------------
+    def __getstate__(self) -> dict:
+        """Pickled (for Dask workers) without the memos: a worker builds its own finder and example vectors."""
+        return {k: v for k, v in self.__dict__.items() if k not in ("_finder_memo", "_examples_memo")}
+
+    def _finder(self, vocab) -> CueFinder:
+        """The cue finder of this codebook, built once per vocabulary (its patterns take a while to compile)."""
+        memo = self.__dict__.setdefault("_finder_memo", {})
+        if id(vocab) not in memo:
+            memo[id(vocab)] = (vocab, CueFinder(self._codebook(), vocab))  # the vocab is kept, so its id stays its own
+        return memo[id(vocab)][1]
+
     def judge_by_document(self, units: Sequence[Unit], vocab) -> list[Judgement]:
         """``judge`` document by document (units in corpus order): a document's judgements depend on it
         alone, so they can be kept per document (``document_parts``) and match a from-scratch run."""
         if not units:
             return []
-        finder = CueFinder(self._codebook(), vocab)
+        finder = self._finder(vocab)
         out: list[Judgement] = []
         start = 0
         for end in range(1, len(units) + 1):

@@ -29,6 +29,13 @@ def _manifest(bench, result) -> dict:
       cache=False, off=lambda config: None if config.themes.enabled else
       "Themes were switched off in the settings (themes.enabled = false).", manifest=_manifest, report=False)
 def themes(bench) -> dict:
+    from ..compute import embed_segments
+
+    if bench.config.themes.enabled and len(bench.corpus.segments):
+        # Each document's new segments are embedded together, here or on Dask workers alike, so the vectors
+        # (and the themes) do not depend on where they ran; the fit then finds every vector in the cache.
+        embed_segments(bench.corpus, bench.config.themes.embedding, bench.runner.executor,
+                       models_dir=bench.models_dir, cache_dir=bench.annotator.cache_dir)
     try:
         model = bench.themes
     except WorkbenchError as err:
