@@ -366,14 +366,17 @@ class BarrierDetector(Analysis):
         return self._rows(units, self.judge(units, nlp.vocab), keep_all=True)
 
     def document_parts(self, annotated) -> dict[str, list[dict]]:
-        """Every unit of each annotated document with its judgement, as plain data: a document's part (see
-        ``workbench.partials``); ``hits_from_parts`` makes any kind's table from them."""
+        """The units of each annotated document that state a barrier, enabler or benefit, with their judgement,
+        as plain data: a document's part (see ``workbench.partials``); ``hits_from_parts`` makes each kind's
+        table from them."""
         vocab = next(iter(annotated.docs.values())).vocab if annotated.docs else None
         units = units_of(annotated, self.unit)
         judgements = self.judge_by_document(units, vocab) if units and vocab is not None else []
-        parts: dict[str, list[dict]] = {}
+        parts: dict[str, list[dict]] = {seg.doc_id: [] for seg, _ in annotated}
         for unit, j in zip(units, judgements):
-            parts.setdefault(unit.doc_id, []).append({
+            if j.stance not in STANCES:  # neither: in no table, so not kept
+                continue
+            parts[unit.doc_id].append({
                 "seg_id": unit.seg_id, "start_char": unit.start_char, "end_char": unit.end_char,
                 "speaker": unit.speaker, "text": unit.text, "stance": j.stance, "proba": j.proba,
                 "category": j.category, "evidence": j.evidence})
