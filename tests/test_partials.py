@@ -78,3 +78,11 @@ def test_a_document_compute_gives_no_part_for_is_left_out_and_not_kept(tmp_path)
     calls: list = []
     DocumentParts(tmp_path, "words", None).collect(corpus, lengths(calls))
     assert calls == [["b"]]
+
+
+def test_without_reuse_every_part_is_computed_again_and_kept(tmp_path):
+    corpus = make_corpus(corpus_text)
+    calls: list = []
+    DocumentParts(tmp_path, "words", None).collect(corpus, lengths(calls))
+    DocumentParts(tmp_path, "words", None).collect(corpus, lengths(calls), reuse=False)
+    assert calls == [["a", "b", "c"], ["a", "b", "c"]]

@@ -7,6 +7,7 @@ from scratch (tests/test_incremental.py runs add, change and remove sequences bo
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Collection
@@ -28,10 +29,13 @@ class LazyAnnotations:
     With a Dask ``executor``, parts are computed on the workers (``remote``), which read or parse the
     annotations themselves through the shared cache."""
 
-    def __init__(self, annotator: Annotator, corpus: Corpus, executor: Executor | None = None):
+    def __init__(self, annotator: Annotator, corpus: Corpus, executor: Executor | None = None, timings=None,
+                 reuse: bool = True):
         self.annotator = annotator
         self.corpus = corpus
         self.executor = executor or InProcess()
+        self.timings = timings  # a runner.Timings: annotating is timed as "annotate"
+        self.reuse = reuse  # False: every document's parts are computed again (``analyse --recompute``)
         self.docs: dict[str, object] = {}
         self.loaded: set[str] = set()
         self.n_parsed = self.n_cached = 0
@@ -43,7 +47,8 @@ class LazyAnnotations:
         """The annotated segments of ``doc_ids`` (in corpus order)."""
         todo = [d for d in doc_ids if d not in self.loaded]
         if todo:
-            annotated = self.annotator.annotate(self.corpus, only=set(todo))
+            with self.timings.measure("annotate") if self.timings is not None else nullcontext():
+                annotated = self.annotator.annotate(self.corpus, only=set(todo))
             self.docs.update(annotated.docs)
             self.loaded.update(todo)
             self.n_parsed += annotated.n_parsed
@@ -69,7 +74,8 @@ class LazyAnnotations:
 def annotations_of(bench) -> LazyAnnotations:
     """The bench's annotations, loaded document by document as the parts need them (one per bench)."""
     return bench.runner.fitted("annotations",
-                               lambda: LazyAnnotations(bench.annotator, bench.corpus, bench.runner.executor))
+                               lambda: LazyAnnotations(bench.annotator, bench.corpus, bench.runner.executor,
+                                                       bench.timings, bench.reuse_results))
 
 
 def _on_worker(func: Callable[[AnnotatedCorpus], dict], spec: AnnotateSpec, item: tuple) -> Any:
@@ -122,7 +128,8 @@ def token_table(annotations: LazyAnnotations, cache_dir: str | Path) -> tuple[To
     def compute(doc_ids: list[str]) -> dict[str, list]:
         return parts_of(annotations, _token_parts, doc_ids)
 
-    rows = [row for _, part in parts.collect(corpus, compute) for row in rows_from_part(corpus, part)]
+    collected = parts.collect(corpus, compute, reuse=annotations.reuse)
+    rows = [row for _, part in collected for row in rows_from_part(corpus, part)]
     annotations.record(parts)
     return TokenTable.from_rows(corpus, rows), parts
 
@@ -136,7 +143,8 @@ def phrase_families(annotations: LazyAnnotations, families: PhraseFamilies,
     def compute(doc_ids: list[str]) -> dict[str, list]:
         return parts_of(annotations, families.document_parts, doc_ids)
 
-    fitted = families.from_parts(annotations.corpus, parts.collect(annotations.corpus, compute))
+    collected = parts.collect(annotations.corpus, compute, reuse=annotations.reuse)
+    fitted = families.from_parts(annotations.corpus, collected)
     annotations.record(parts)
     return fitted, parts
 
@@ -155,6 +163,6 @@ def stance_parts(annotations: LazyAnnotations, detector: BarrierDetector, cache_
     def compute(doc_ids: list[str]) -> dict[str, list]:
         return parts_of(annotations, detector.document_parts, doc_ids)
 
-    collected = parts.collect(annotations.corpus, compute)
+    collected = parts.collect(annotations.corpus, compute, reuse=annotations.reuse)
     annotations.record(parts)
     return collected, parts

@@ -57,17 +57,18 @@ class DocumentParts:
         self.stats = PartialStats()
 
     def collect(self, corpus: Corpus, compute: Callable[[list[str]], Mapping[str, Any]],
-                doc_ids: Collection[str] | None = None) -> list[tuple[str, Any]]:
+                doc_ids: Collection[str] | None = None, reuse: bool = True) -> list[tuple[str, Any]]:
         """``(doc_id, part)`` of every document with segments (or of ``doc_ids``), in corpus order.
 
         ``compute(doc_ids)`` returns ``{doc_id: part}`` for documents without a cached part; a part is made of
         msgpack types (dicts, lists, str, numbers, None: a tuple comes back as a list). Every part, new or
-        cached, is what the cache gives back, so a combined table does not depend on which were cached."""
+        cached, is what the cache gives back, so a combined table does not depend on which were cached.
+        ``reuse=False``: every part is computed again (and kept)."""
         wanted = [d.doc_id for d in corpus.documents if corpus.segments_of(d.doc_id)
                   and (doc_ids is None or d.doc_id in doc_ids)]
         keys = {doc_id: document_key(corpus, doc_id) for doc_id in wanted}
         parts: dict[str, Any] = {}
-        for doc_id in wanted:
+        for doc_id in wanted if reuse else ():
             found = self.entries.read(keys[doc_id], ".msgpack", _unpack)
             if found is not None:
                 parts[doc_id] = found
