@@ -24,7 +24,8 @@ from workbench.steps import Step, StepSkipped, Table
 from workbench.views.report import ReportData, ReportSection, build_report
 
 REPO = Path(__file__).resolve().parent.parent
-BUILT_IN = ["segments", "phrases", "themes", "keyness", "barriers", "enablers", "benefits", "codes", "codes_by_theme"]
+BUILT_IN = ["segments", "phrases", "themes", "keyness", "barriers", "enablers", "benefits", "codes", "codes_by_theme",
+            "saturation"]
 
 
 @pytest.fixture

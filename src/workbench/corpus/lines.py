@@ -19,9 +19,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A list marker: -, *, •, –, other bullets, 1. 1) (1), a) (a) a., i. ii) (iv).
-MARKER = re.compile(r"[ \t]*(?:[-*+•‣◦·▪●○■□➢►✓–](?=[ \t])|\(?\d{1,3}[.)](?=[ \t])|\(?[A-Za-z]\)(?=[ \t])"
-                    r"|[a-z]\.(?=[ \t])|\([ivxIVX]{1,5}\)(?=[ \t])|[ivx]{1,5}[.)](?=[ \t]))[ \t]+")
+# A list marker: -, *, •, –, other bullets, 1. 1) (1), a) (a) a., i. ii) (iv), and the space after it (any
+# space but a line break: web pages often put a no-break space after a bullet).
+_SPACE = r"[^\S\n]"
+MARKER = re.compile(rf"{_SPACE}*(?:[-*+•‣◦·▪●○■□➢►✓–](?={_SPACE})|\(?\d{{1,3}}[.)](?={_SPACE})|\(?[A-Za-z]\)(?={_SPACE})"
+                    rf"|[a-z]\.(?={_SPACE})|\([ivxIVX]{{1,5}}\)(?={_SPACE})|[ivx]{{1,5}}[.)](?={_SPACE})){_SPACE}+")
 _END_SENTENCE = re.compile(r"[.!?…][\"'”’)\]]*$")
 _END_PUNCT = re.compile(r"[.!?…:;][\"'”’)\]]*$")
 _GOES_ON = re.compile(r"(?:,|\b(?:the|a|an|of|to|and|or|but|with|for|in|on|at|by|from|that|which|who|is|are|was|"
