@@ -346,30 +346,26 @@ class _SpanLookup:
         return _Occurrences(self, int(starts[0]), seg, start, end, texts)
 
     def frame(self, blocks: list[tuple[str, "_Occurrences"]], keys: set[str]) -> pd.DataFrame:
-        """The occurrences table (OCCURRENCE_COLUMNS) of the blocks whose phrase key is in ``keys``."""
-        chosen = [(key, occ) for key, occ in blocks if key in keys]
-        if not chosen:  # as empty as pandas makes it from these rows (column types follow the rows left out)
-            rows = [row for key, occ in blocks for row in occ.rows(key)]
-            return pd.DataFrame(rows, columns=OCCURRENCE_COLUMNS).iloc[:0].reset_index(drop=True)
-        seg = np.concatenate([occ.seg for _, occ in chosen])
+        """The occurrences table (OCCURRENCE_COLUMNS) of the blocks whose phrase key is in ``keys``.
+
+        Built from every block, then filtered, so pandas infers each column's type from the same values as
+        the one-tuple-per-row table of the reference miner (string columns are lists, as tuples would be).
+        """
+        if not blocks:
+            return pd.DataFrame([], columns=OCCURRENCE_COLUMNS)
+        seg = np.concatenate([occ.seg for _, occ in blocks]).tolist()
         segments = self.segments
         column = {
-            "phrase_key": np.repeat(np.array([key for key, _ in chosen], dtype=object), [len(o.texts) for _, o in chosen]),
-            "doc_id": _objects([s.doc_id for s in segments])[seg],
-            "seg_id": _objects([s.seg_id for s in segments])[seg],
-            "start_char": np.concatenate([occ.start for _, occ in chosen]),
-            "end_char": np.concatenate([occ.end for _, occ in chosen]),
-            "speaker": _objects([s.speaker for s in segments])[seg],
-            "surface": _objects([t for _, occ in chosen for t in occ.texts]),
+            "phrase_key": [key for key, occ in blocks for _ in occ.texts],
+            "doc_id": list(map([s.doc_id for s in segments].__getitem__, seg)),
+            "seg_id": list(map([s.seg_id for s in segments].__getitem__, seg)),
+            "start_char": np.concatenate([occ.start for _, occ in blocks]),
+            "end_char": np.concatenate([occ.end for _, occ in blocks]),
+            "speaker": list(map([s.speaker for s in segments].__getitem__, seg)),
+            "surface": [t for _, occ in blocks for t in occ.texts],
         }
-        return pd.DataFrame(column, columns=OCCURRENCE_COLUMNS)
-
-
-def _objects(values: list) -> np.ndarray:
-    """A 1-d object array of ``values`` (numpy would make a 2-d array of a list of tuples)."""
-    out = np.empty(len(values), dtype=object)
-    out[:] = values
-    return out
+        frame = pd.DataFrame(column, columns=OCCURRENCE_COLUMNS)
+        return frame[frame["phrase_key"].isin(keys)].reset_index(drop=True)
 
 
 def _numbered(values: list[str]) -> np.ndarray:
@@ -396,12 +392,6 @@ class _Occurrences:
 
     def first(self) -> tuple[Segment, int, int, str]:
         return self.lookup.segments[int(self.seg[0])], int(self.start[0]), int(self.end[0]), self.texts[0]
-
-    def rows(self, key: str) -> list[tuple]:
-        """One OCCURRENCE_COLUMNS tuple per occurrence."""
-        segments = self.lookup.segments
-        return [(key, segments[s].doc_id, segments[s].seg_id, a, b, segments[s].speaker, t)
-                for s, a, b, t in zip(self.seg.tolist(), self.start.tolist(), self.end.tolist(), self.texts)]
 
 
 def content_word(lemma: str, pos: str) -> bool:
