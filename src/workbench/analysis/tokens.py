@@ -156,14 +156,15 @@ def _canonical_lemmas(rows: list[SegmentTokens]) -> None:
     as a verb; without this, "lived experience" would be split in two phrases.
     """
     from collections import Counter, defaultdict
+    from itertools import chain
 
-    seen: dict[str, Counter] = defaultdict(Counter)
-    for row in rows:
-        for lower, lemma in zip(row.lower, row.lemma):
-            seen[lower][lemma] += 1
+    pairs = Counter(chain.from_iterable(zip(row.lower, row.lemma) for row in rows))  # counted in C
+    seen: dict[str, dict[str, int]] = defaultdict(dict)
+    for (lower, lemma), count in pairs.items():
+        seen[lower][lemma] = count
     best = {lower: max(c.items(), key=lambda kv: (kv[1], kv[0]))[0] for lower, c in seen.items() if len(c) > 1}
     for row in rows:
-        row.lemma = [best.get(lower, lemma) for lower, lemma in zip(row.lower, row.lemma)]
+        row.lemma = list(map(best.get, row.lower, row.lemma))
 
 
 def speaker_key(corpus: Corpus, seg: Segment) -> str:
