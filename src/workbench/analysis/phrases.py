@@ -13,6 +13,12 @@
   of content words, so a phrase that recurs across documents and speakers beats one speaker repeating
   themselves, and "lived experience" beats "people with lived experience".
 - A sub-phrase is dropped when longer kept phrases cover (nearly) all its occurrences.
+
+How: the words become numpy arrays (lemma ids, run ids, flags), n-grams of each length are counted with one
+stable sort of exact integer codes, and filters, cover pruning and document/speaker counts are array
+operations; Python builds tuples, surfaces and rows only for n-grams that reach the cover test. The result is
+the same, row for row and byte for byte, as the plain-Python miner it replaced (tests/analysis/phrase_oracle.py,
+compared in tests/analysis/test_phrases_fast.py).
 """
 from __future__ import annotations
 
@@ -259,7 +265,7 @@ def frequent_ngrams(words: WordArrays, min_count: int, max_n: int) -> list[Ngram
     """
     lemma, run, size = words.lemma, words.run, len(words.lemma)
     vocab_size = max(len(words.vocab), 1)
-    if (size + 1) * vocab_size >= 2 ** 63:
+    if (max(size, vocab_size) + 1) * vocab_size >= 2 ** 63:
         raise OverflowError(f"{size} words and {vocab_size} lemmas are too many to number n-grams in 64 bits")
     levels: list[NgramLevel] = []
     starts = np.flatnonzero(run[:-1] == run[1:]) if size > 1 else np.zeros(0, dtype=np.int64)
