@@ -46,15 +46,20 @@ a_list = st.tuples(st.sampled_from(MARKERS), st.lists(st.sampled_from(WORDS), mi
     lambda t: ("list", t[0], _sentence(t[1], ":"), t[2]))
 unit = st.one_of(heading, paragraph, quote, a_list)
 # A document starts with a paragraph, so its first heading is not taken for a title; no two headings in a
-# row (a heading of an empty section may be read as a short list item), no heading last, and no heading right
-# after a list without markers (a one-word heading there, "Care" after the items "care" and "care", reads as
-# one more item to a person too).
+# row (a heading of an empty section may be read as a short list item), no heading last, and no heading after a
+# list without markers until a paragraph ends that list (without blank lines or markers, a one-word heading
+# there, "Care" after the items "care" and "care" or after a short quoted line, reads as one more item to a
+# person too).
 def _unambiguous(units: list) -> list:
     kept: list = []
+    in_bare_list = False
     for i, u in enumerate(units):
-        if u[0] == "heading" and (i + 1 == len(units) or units[i + 1][0] == "heading"
-                                  or (kept and kept[-1][0] == "list" and not kept[-1][1])):
+        if u[0] == "paragraph":
+            in_bare_list = False
+        if u[0] == "heading" and (i + 1 == len(units) or units[i + 1][0] == "heading" or in_bare_list):
             continue
+        if u[0] == "list" and not u[1]:
+            in_bare_list = True
         kept.append(u)
     return kept
 
