@@ -84,6 +84,7 @@ def test_windows_hold_every_match_and_do_not_touch(nlp, finders):
             assert any(lo <= start and end <= hi for lo, hi, _ in windows), (doc.text, start, end)
 
 
+@pytest.mark.slow  # several seconds: `make test` runs it, `make check` does not
 def test_demo_corpus_gives_the_oracles_cues(an_demo, finders):
     annotated = an_demo.annotated
     vocab = next(iter(annotated.docs.values())).vocab

@@ -77,6 +77,7 @@ def test_stability_values_lie_in_unit_interval(th_model):
     assert ((stability >= 0) & (stability <= 1)).all()
 
 
+@pytest.mark.slow  # several seconds: `make test` runs it, `make check` does not
 def test_two_fits_in_one_process_are_identical(th_bench, th_dirs):
     one = ThemeModel(cache_dir=th_dirs["cache"], models_dir=th_dirs["models"]).fit(th_bench.tokens)
     two = ThemeModel(cache_dir=th_dirs["cache"], models_dir=th_dirs["models"]).fit(th_bench.tokens)
@@ -85,6 +86,7 @@ def test_two_fits_in_one_process_are_identical(th_bench, th_dirs):
     assert list(one.themes_["keywords"]) == list(two.themes_["keywords"])
 
 
+@pytest.mark.slow  # several seconds: `make test` runs it, `make check` does not
 def test_the_seed_chooses_the_stability_subsamples_not_the_themes(th_bench, th_dirs):
     embeddings = th_bench.themes.embeddings_
     one = ThemeModel(seed=1, stability_runs=2).fit(th_bench.tokens, embeddings)
@@ -107,6 +109,7 @@ CHILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # several seconds: `make test` runs it, `make check` does not
 def test_fit_is_identical_across_processes(th_bench, th_dirs):
     here = ThemeModel(cache_dir=th_dirs["cache"], models_dir=th_dirs["models"]).fit(th_bench.tokens)
     result = subprocess.run([sys.executable, "-c", CHILD, str(DEMO), str(th_dirs["cache"]), str(th_dirs["models"])],
@@ -131,6 +134,7 @@ def test_loading_a_folder_without_a_model_is_a_clear_error(tmp_path):
         ThemeModel.load(tmp_path)
 
 
+@pytest.mark.slow  # several seconds: `make test` runs it, `make check` does not
 def test_curation_survives_a_rerun(th_dirs):
     dirs = {"cache": th_dirs["cache"], "models": th_dirs["models"].parent / "models-curation"}
     first = _bench(dirs, runs=0)
@@ -261,6 +265,7 @@ def test_procedural_theme_survives_save_and_load(th_bench, th_model, tmp_path):
     assert loaded.themes_["procedural"].tolist() == th_model.themes_["procedural"].tolist()
 
 
+@pytest.mark.slow  # several seconds: `make test` runs it, `make check` does not
 def test_themes_csv_from_analyse(tmp_path, th_dirs):
     from workbench.cli import main
 
@@ -288,6 +293,7 @@ def test_themes_csv_from_analyse(tmp_path, th_dirs):
     assert manifest["themes"]["outlier_share"] <= 0.15
 
 
+@pytest.mark.slow  # several seconds: `make test` runs it, `make check` does not
 def test_a_saved_model_is_reused_only_while_nothing_it_depends_on_changes(th_dirs):
     dirs = {"cache": th_dirs["cache"], "models": th_dirs["models"].parent / "models-reuse"}
     cold = _bench(dirs, runs=1)
@@ -320,6 +326,7 @@ def test_a_saved_model_is_reused_only_while_nothing_it_depends_on_changes(th_dir
     assert "Named by hand" in set(fresh.themes.themes_["label"])
 
 
+@pytest.mark.slow  # several seconds: `make test` runs it, `make check` does not
 def test_codebook_categories_seed_guided_themes(th_bench, th_dirs, tmp_path):
     from workbench.analysis.themes import guided_from_codebook
     from workbench.config import load_config

@@ -175,6 +175,7 @@ def cd_child(folder: Path, tag: str, n: int, start: float = 0.0) -> subprocess.P
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.slow  # several seconds: `make test` runs it, `make check` does not
 def test_sigkill_during_saves_loses_no_confirmed_coding(cd_folder):
     confirmed: list[str] = []
     rng = random.Random(7)
@@ -197,6 +198,7 @@ def test_sigkill_during_saves_loses_no_confirmed_coding(cd_folder):
     assert store.add(cd_coding()) in store.all()  # and it takes new saves
 
 
+@pytest.mark.slow  # several seconds: `make test` runs it, `make check` does not
 def test_two_coders_in_two_processes_at_once(cd_folder):
     start = time.time() + 2.5  # after both have imported workbench
     children = [cd_child(cd_folder, tag, 25, start) for tag in ("ana", "ben")]
