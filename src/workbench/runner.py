@@ -206,12 +206,15 @@ class Runner:
         return {name: self.result(name) for name in self.steps}
 
     def pipeline_info(self, annotate: bool = True) -> dict[str, str]:
-        """The spaCy pipeline and components the results came from: from the annotations, else from reused
-        results ({} when neither is there and ``annotate`` is False)."""
+        """The spaCy pipeline and components the results came from: from the pipeline when documents were
+        annotated in this session, else from reused results ({} when neither is there and ``annotate`` is
+        False; with ``annotate``, the pipeline is loaded for its name)."""
         bench = self.bench
-        if not bench.has_annotations and self._meta.get("spacy_pipeline"):
+        lazy = self.shared("annotations")
+        annotated_here = bench.has_annotations or (lazy is not None and bool(lazy.loaded))
+        if not annotated_here and self._meta.get("spacy_pipeline"):
             return {k: self._meta[k] for k in ("spacy_pipeline", "spacy_components")}
-        if not annotate and not bench.has_annotations:
+        if not annotate and not annotated_here:
             return {}
         from .annotate import pipeline_id
 

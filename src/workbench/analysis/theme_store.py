@@ -78,6 +78,12 @@ class ThemeStore:
             self._curate_and_save(self._model, tokens())
         return self._model
 
+    def reusable(self, corpus) -> bool:
+        """True when the saved model still fits as it is (nothing to embed or fit)."""
+        if self._model is None:
+            self._model = self._saved(corpus)
+        return self._model is not None
+
     def fitted(self, corpus, tokens: Callable[[], TokenTable]) -> ThemeModel:
         """The themes with their BERTopic model (needed by curation and the hierarchy): a model reused
         from disk has none, so it is fitted again once (deterministically: the same themes)."""

@@ -31,7 +31,7 @@ def _manifest(bench, result) -> dict:
 def themes(bench) -> dict:
     from ..compute import embed_segments
 
-    if bench.config.themes.enabled and len(bench.corpus.segments):
+    if bench.config.themes.enabled and len(bench.corpus.segments) and not bench.theme_store.reusable(bench.corpus):
         # Each document's new segments are embedded together, here or on Dask workers alike, so the vectors
         # (and the themes) do not depend on where they ran; the fit then finds every vector in the cache.
         embed_segments(bench.corpus, bench.config.themes.embedding, bench.runner.executor,
