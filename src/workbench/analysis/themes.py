@@ -357,10 +357,8 @@ class ThemeModel(Analysis):
             self.themes_["stability"] = [1.0 if procedural else round(scores.get(int(t), 0.0), 3)
                                          for t, procedural in zip(self.themes_["theme_id"], self.themes_["procedural"])]
 
-    def _summarise(self, table: TokenTable, topics: np.ndarray, guided_names: dict[int, str]) -> None:
-        segments = [st.segment for st in table.segments]
-        ids = sorted(t for t in set(topics.tolist()) if t >= 0)
-        centres = {t: _normalise(self.embeddings_[topics == t].mean(axis=0, keepdims=True))[0] for t in ids}
+    def _set_assignments(self, segments: Sequence, topics: np.ndarray, centres: dict[int, np.ndarray]) -> None:
+        """``assignments_``: each segment's theme and its similarity to the theme's centre."""
         probability = np.array([float(max(0.0, self.embeddings_[i] @ centres[t])) if t >= 0 else 0.0
                                 for i, t in enumerate(topics.tolist())])
         self.assignments_ = pd.DataFrame({
@@ -368,24 +366,34 @@ class ThemeModel(Analysis):
             "start_char": [s.start_char for s in segments], "end_char": [s.end_char for s in segments],
             "speaker": [s.speaker for s in segments], "theme_id": topics.astype(int),
             "probability": probability.round(4), "text": [s.text for s in segments]}, columns=ASSIGNMENT_COLUMNS)
+
+    def _quotes(self, t: int, members: np.ndarray, segments: Sequence, centre: np.ndarray, rows: list) -> Any:
+        """Add theme ``t``'s representative quotes (nearest its centre, long ones first) to ``rows``; returns
+        the most representative segment."""
+        sims = self.embeddings_[members] @ centre
+        long_enough = [len(segments[i].text.split()) >= 8 for i in members]
+        # A wording said twice is quoted once, from its first place: copies would only compete on the
+        # last bits of their similarity.
+        first_of_text: dict[str, int] = {}
+        for k, i in enumerate(members):
+            first_of_text.setdefault(" ".join(segments[i].text.lower().split()), k)
+        order = sorted(sorted(first_of_text.values()), key=lambda k: (not long_enough[k], -sims[k], members[k]))
+        for rank, k in enumerate(order[:self.n_quotes], start=1):
+            seg = segments[members[k]]
+            rows.append((t, rank, seg.seg_id, seg.doc_id, seg.start_char, seg.end_char, seg.speaker,
+                         round(float(sims[k]), 4), seg.text))
+        return segments[members[order[0]]]
+
+    def _summarise(self, table: TokenTable, topics: np.ndarray, guided_names: dict[int, str]) -> None:
+        segments = [st.segment for st in table.segments]
+        ids = sorted(t for t in set(topics.tolist()) if t >= 0)
+        centres = {t: _normalise(self.embeddings_[topics == t].mean(axis=0, keepdims=True))[0] for t in ids}
+        self._set_assignments(segments, topics, centres)
         theme_rows, quote_rows = [], []
         for t in ids:
             members = np.flatnonzero(topics == t)
             keywords = [w.replace("_", " ") for w, _ in (self.bertopic_.get_topic(t) or []) if w][:self.top_n_words]
-            sims = self.embeddings_[members] @ centres[t]
-            long_enough = [len(segments[i].text.split()) >= 8 for i in members]
-            # A wording said twice is quoted once, from its first place: copies would only compete on the
-            # last bits of their similarity.
-            first_of_text: dict[str, int] = {}
-            for k, i in enumerate(members):
-                first_of_text.setdefault(" ".join(segments[i].text.lower().split()), k)
-            candidates = sorted(first_of_text.values())
-            order = sorted(candidates, key=lambda k: (not long_enough[k], -sims[k], members[k]))
-            for rank, k in enumerate(order[:self.n_quotes], start=1):
-                seg = segments[members[k]]
-                quote_rows.append((t, rank, seg.seg_id, seg.doc_id, seg.start_char, seg.end_char, seg.speaker,
-                                   round(float(sims[k]), 4), seg.text))
-            top = segments[members[order[0]]]
+            top = self._quotes(t, members, segments, centres[t], quote_rows)
             theme_rows.append({
                 "theme_id": t, "label": guided_names.get(t) or make_label(keywords, nouns=self._nouns(table)),
                 "keywords": "; ".join(keywords),
@@ -499,27 +507,11 @@ class ThemeModel(Analysis):
                          saved_themes: pd.DataFrame) -> None:
         """``assignments_``, ``themes_`` and ``quotes_`` for ``topics`` with the themes' saved centres, labels,
         keywords and stability (a theme left without segments is dropped)."""
-        probability = np.array([float(max(0.0, self.embeddings_[i] @ centres[t])) if t >= 0 else 0.0
-                                for i, t in enumerate(topics.tolist())])
-        self.assignments_ = pd.DataFrame({
-            "seg_id": [s.seg_id for s in segments], "doc_id": [s.doc_id for s in segments],
-            "start_char": [s.start_char for s in segments], "end_char": [s.end_char for s in segments],
-            "speaker": [s.speaker for s in segments], "theme_id": topics.astype(int),
-            "probability": probability.round(4), "text": [s.text for s in segments]}, columns=ASSIGNMENT_COLUMNS)
+        self._set_assignments(segments, topics, centres)
         theme_rows, quote_rows = [], []
         for t in sorted(set(topics.tolist()) - {-1}):
             members = np.flatnonzero(topics == t)
-            sims = self.embeddings_[members] @ centres[t]
-            long_enough = [len(segments[i].text.split()) >= 8 for i in members]
-            first_of_text: dict[str, int] = {}
-            for k, i in enumerate(members):
-                first_of_text.setdefault(" ".join(segments[i].text.lower().split()), k)
-            order = sorted(sorted(first_of_text.values()), key=lambda k: (not long_enough[k], -sims[k], members[k]))
-            for rank, k in enumerate(order[:self.n_quotes], start=1):
-                seg = segments[members[k]]
-                quote_rows.append((t, rank, seg.seg_id, seg.doc_id, seg.start_char, seg.end_char, seg.speaker,
-                                   round(float(sims[k]), 4), seg.text))
-            top, old = segments[members[order[0]]], saved_themes.loc[t]
+            top, old = self._quotes(t, members, segments, centres[t], quote_rows), saved_themes.loc[t]
             theme_rows.append({
                 "theme_id": t, "label": old["label"], "keywords": old["keywords"], "size": len(members),
                 "doc_count": len({segments[i].doc_id for i in members}), "stability": old["stability"],
