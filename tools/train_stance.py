@@ -1,9 +1,9 @@
 """Train the stance model of the barrier/enabler/benefit detector (src/workbench/data/stance_model.json).
 
 Training data, all of it tuning set (a), all written for this project:
-- tests/data/tuning_a2/: 20 documents and labels.csv, read the normal way (Workbench), so the units and their
-  structure (section, lead-in) are the ones the detector sees; each unit takes the label of the labelled unit
-  it overlaps most;
+- tests/data/tuning_a2/ (20 documents) and tests/data/tuning_a3/ (60 documents by six other writers), each
+  with labels.csv, read the normal way (Workbench), so the units and their structure (section, lead-in) are the
+  ones the detector sees; each unit takes the label of the labelled unit it overlaps most;
 - tests/data/barrier_labels.csv, barrier_labels_heldout.csv, barrier_labels_heldout2.csv: loose sentences;
 - the example sentences of data/barrier_examples.yml (exemplars per category, neutral talk) and the
   codebook's own examples.
@@ -40,7 +40,7 @@ from workbench.analysis.stance_model import (CLASSES, FEATURES, FEATURES_VARIANT
 
 DATA = ROOT / "tests" / "data"
 SENTENCE_SETS = ["barrier_labels.csv", "barrier_labels_heldout.csv", "barrier_labels_heldout2.csv"]
-DOCUMENT_SETS = ["tuning_a2"]
+DOCUMENT_SETS = ["tuning_a2", "tuning_a3"]
 EMBEDDING = "st:all-MiniLM-L6-v2"
 CS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
 FOLDS = 5

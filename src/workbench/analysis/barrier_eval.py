@@ -44,16 +44,27 @@ def read_labels_loose(path: str | Path) -> pd.DataFrame:
 
 def _find(text: str, needle: str, start: int) -> tuple[int, int] | None:
     """Where ``needle`` is in ``text`` at or after ``start``: exactly, else with any white space between
-    its words."""
+    its words, else without Markdown links and emphasis."""
     at = text.find(needle, start)
     if at >= 0:
         return at, at + len(needle)
-    words = needle.split()
-    if not words:
-        return None
-    pattern = re.compile(r"\s+".join(re.escape(w) for w in words))
-    found = pattern.search(text, start)
-    return (found.start(), found.end()) if found else None
+    for words in (needle.split(), _without_markdown(needle).split()):
+        if not words:
+            return None
+        found = re.compile(r"\s+".join(re.escape(w) for w in words)).search(text, start)
+        if found:
+            return found.start(), found.end()
+    return None
+
+
+MARKDOWN_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__|\*|`)")
+
+
+def _without_markdown(needle: str) -> str:
+    """A unit labelled from a Markdown file's source, as the Markdown reader gives its text: links as their
+    text, no emphasis marks."""
+    return MARKDOWN_EMPHASIS.sub("", MARKDOWN_LINK.sub(r"\1", needle))
 
 
 def locate(corpus, labels: pd.DataFrame) -> pd.DataFrame:
