@@ -5,7 +5,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from workbench.corpus import UNITS, Document, load_corpus, segment_document, sentence_spans
@@ -30,6 +30,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 
 @SETTINGS
 @given(TEXTS)
+@example("\xa0- :")  # a no-break space before a bullet: the marker block started with it
 def test_read_txt_blocks_are_within_bounds_and_trimmed(text):
     result = read_txt(text.encode("utf-8"), "x.txt")
     assert "\r" not in result.text

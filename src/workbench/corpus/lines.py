@@ -43,7 +43,7 @@ class Line:
     gap: int  # blank lines before this line (since the previous non-blank line)
 
     def indent(self, text: str) -> int:
-        return len(text[self.start:self.end]) - len(text[self.start:self.end].lstrip(" \t"))
+        return len(text[self.start:self.end]) - len(text[self.start:self.end].lstrip())
 
 
 @dataclass(frozen=True)
