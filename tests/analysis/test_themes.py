@@ -284,10 +284,13 @@ def test_themes_csv_from_analyse(tmp_path, th_dirs):
                                     "representative"]
     assert (themes["theme_id"] >= 0).all()
     segment_themes = pd.read_csv(out / "segment_themes.csv")
-    assert list(segment_themes.columns) == ["seg_id", "doc_id", "theme_id", "probability"]
+    assert list(segment_themes.columns) == ["seg_id", "doc_id", "start_char", "end_char", "theme_id", "probability"]
     from workbench.corpus import load_corpus
 
-    assert len(segment_themes) == len(load_corpus(DEMO).segments)  # every segment, assigned or not (-1)
+    segments = {seg.seg_id: seg for seg in load_corpus(DEMO).segments}
+    assert len(segment_themes) == len(segments)  # every segment, assigned or not (-1)
+    for row in segment_themes.itertuples(index=False):  # each row traceable to its quote by offsets
+        assert (row.start_char, row.end_char) == (segments[row.seg_id].start_char, segments[row.seg_id].end_char)
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["models"]["embedding"].startswith("st:all-MiniLM-L6-v2")
     assert manifest["themes"]["outlier_share"] <= 0.15

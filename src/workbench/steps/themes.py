@@ -24,7 +24,8 @@ def _manifest(bench, result) -> dict:
 
 
 @step("themes", tables=[Table("themes", "themes", THEME_CSV_COLUMNS),
-                        Table("segment_themes", "assignments", ["seg_id", "doc_id", "theme_id", "probability"]),
+                        Table("segment_themes", "assignments", ["seg_id", "doc_id", "start_char", "end_char", "theme_id",
+                                                                  "probability"]),
                         Table("theme_quotes", "quotes")],
       cache=False, off=lambda config: None if config.themes.enabled else
       "Themes were switched off in the settings (themes.enabled = false).", manifest=_manifest, report=False)
