@@ -238,3 +238,17 @@ def test_analyse_takes_a_families_file(tmp_path, wb_small_corpus):
     variants = pd.read_csv(out / "family_variants.csv")
     fair = variants[variants["family"] == "fair pay"]
     assert dict(zip(fair["variant"], fair["count"])) == {"day rate": 2, "fair payment": 1}
+
+
+def test_analyse_after_a_document_is_removed_says_nothing_was_annotated(capsys, tmp_path, wb_corpus_copy,
+                                                                       wb_cache_dir):
+    """Every other document's per-document results are kept: the run annotates nothing and says so (it used to
+    print "Annotated the 0 documents ...")."""
+    code, out, err = run(capsys, "analyse", wb_corpus_copy, "--out", tmp_path / "out", "--no-progress")
+    assert code == 0, err
+    (wb_corpus_copy / "transcripts" / "t1.txt").unlink()
+    code, out, err = run(capsys, "analyse", wb_corpus_copy, "--out", tmp_path / "out2", "--no-progress")
+    assert code == 0, err
+    assert "nothing was annotated" in out and "Annotated the 0" not in out
+    manifest = json.loads((tmp_path / "out2" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["annotation_cache"]["parsed_segments"] == 0

@@ -124,8 +124,11 @@ def cmd_analyse(args: argparse.Namespace) -> int:
               f"{annotated.n_cached} from cache.")
     elif bench.runner.shared("annotations") is not None:
         lazy = bench.runner.shared("annotations")
-        print(f"Annotated the {len(lazy.loaded)} documents whose results were not kept yet: {lazy.n_parsed} "
-              f"segments parsed, {lazy.n_cached} from cache.")
+        if lazy.loaded:
+            print(f"Annotated the {len(lazy.loaded)} documents whose results were not kept yet: {lazy.n_parsed} "
+                  f"segments parsed, {lazy.n_cached} from cache.")
+        else:
+            print("Every document's results were kept from an earlier run: nothing was annotated.")
     if bench.reused_:
         print(f"Reused unchanged results: {', '.join(sorted(set(bench.reused_)))} "
               "(--recompute to compute them again).")
