@@ -215,7 +215,8 @@ class Errors:
             "Dashboard.themes().")
     E482 = ("[E482] The dashboard has no {kind} category '{category}'. Known {kind} categories: {known}. "
             "Use kind 'barrier' or 'enabler' and a category from Dashboard.categories().")
-    E483 = "[E483] The dashboard shows barriers and enablers, not '{kind}'. Use kind 'barrier' or 'enabler'."
+    E483 = ("[E483] The dashboard shows barriers, enablers and benefits, not '{kind}'. Use kind 'barrier', "
+            "'enabler' or 'benefit'.")
 
     # Pseudonymisation (E500-E519)
     E500 = ("[E500] The pseudonym key '{path}' could not be read: {detail}. It must be the JSON file written "

@@ -76,7 +76,7 @@ def test_click_a_theme_and_read_its_quotes(voila, open_page, corpus):
     assert panel.locator("mark.wb-match").count() > 0
     open_page.screenshot(page, "dashboard-phrase")
 
-    page.get_by_role("tab", name="Barriers and enablers").click()
+    page.get_by_role("tab", name="Barriers, enablers, benefits").click()
     barrier = page.locator(".wb-dash-barrier").first
     category = re.sub(r"\s*\(\d+\)$", "", barrier.inner_text().strip())
     barrier.click()
@@ -84,3 +84,9 @@ def test_click_a_theme_and_read_its_quotes(voila, open_page, corpus):
     expect(panel.locator("h2")).to_have_text(category, timeout=60_000)
     check_quotes(panel, corpus)
     open_page.screenshot(page, "dashboard-barrier")
+    benefit = page.locator(".wb-dash-benefit").first  # benefits have their own group, below the enablers
+    category = re.sub(r"\s*\(\d+\)$", "", benefit.inner_text().strip())
+    benefit.click()
+    expect(panel.locator("h2")).to_have_text(category, timeout=60_000)
+    expect(panel).to_contain_text("Benefit ·")
+    check_quotes(panel, corpus)

@@ -82,7 +82,7 @@ def test_dashboard_on_another_corpus_with_bar_charts(voila_own, open_page, own_c
     check_quotes(panel, corpus)  # real text of the second corpus, with its seg_ids
     open_page.screenshot(page, "own-theme")
 
-    page.get_by_role("tab", name="Barriers and enablers").click()
+    page.get_by_role("tab", name="Barriers, enablers, benefits").click()
     barrier = page.locator(".wb-bar-barrier").first
     barrier.wait_for(state="visible")
     category = re.sub(r"\s*\(\d+\)$", "", barrier.inner_text().strip())

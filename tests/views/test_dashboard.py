@@ -44,6 +44,10 @@ Dev: We should share the budget and the decisions, not just ask for comments at 
 Cara: Training for staff on how to share power would help the meetings feel more equal and honest.
 
 Dev: Good facilitation meant every person in the room had a turn to speak and was really listened to.
+
+Cara: Since we started working together, the clinic has changed its opening hours and fits our lives much better.
+
+Dev: Being on the panel gave me the confidence to go back to college and train as a peer support worker.
 """
 
 BLOG = """---
@@ -156,8 +160,9 @@ def test_themes_list_and_quotes(dash):
 def test_categories_and_their_quotes(dash):
     cats = dash.categories()
     assert list(cats.columns) == ["kind", "category", "count", "doc_count"]
-    assert {"barrier", "enabler"} <= set(cats["kind"])
-    assert list(cats["kind"]) == sorted(cats["kind"])  # barriers first
+    assert {"barrier", "enabler", "benefit"} <= set(cats["kind"])
+    order = ["barrier", "enabler", "benefit"]
+    assert list(cats["kind"]) == sorted(cats["kind"], key=order.index)  # barriers, then enablers, then benefits
     for row in cats.itertuples(index=False):
         quotes = dash.quotes_for_category(row.kind, row.category)
         assert_traceable(dash.bench, quotes)
@@ -174,7 +179,7 @@ def test_categories_and_their_quotes(dash):
 
 def test_widget_has_three_tabs_and_stable_classes(dash):
     ui = DashboardWidget(dash)
-    assert [ui.tabs.get_title(i) for i in range(3)] == ["Phrases", "Themes", "Barriers and enablers"]
+    assert [ui.tabs.get_title(i) for i in range(3)] == ["Phrases", "Themes", "Barriers, enablers, benefits"]
     assert "wb-dash" in ui.box._dom_classes
     assert len(ui.theme_buttons) == 2
     for tid, button in ui.theme_buttons.items():
@@ -227,7 +232,7 @@ def test_themes_and_barriers_switched_off(root):
     ui = DashboardWidget(dash)
     assert not ui.theme_buttons and not ui.category_buttons
     assert "switched off" in ui.theme_quotes.value
-    assert dash.summary().endswith("0 themes · 0 barriers and 0 enablers")
+    assert dash.summary().endswith("0 themes · 0 barriers, 0 enablers and 0 benefits")
 
 
 def test_a_second_dashboard_shows_the_same_themes_and_quotes(root, dash):
@@ -284,7 +289,7 @@ def test_clicking_a_bar_shows_that_items_quotes(dash):
     bar.click()
     for seg_id in dash.quotes_for_theme(tid, limit=ui.max_quotes)["seg_id"]:
         assert f"<code>{seg_id}</code>" in ui.theme_quotes.value
-    for kind in ("barrier", "enabler"):
+    for kind in ("barrier", "enabler", "benefit"):
         key = next(k for k in ui.category_buttons if k[0] == kind)
         ui.category_buttons[key].click()
         first = dash.quotes_for_category(*key).iloc[0]

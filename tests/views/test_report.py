@@ -110,6 +110,7 @@ def make_data(**changes) -> ReportData:
             hit(5, "The papers are full of acronyms, and costs rose sharply.", "jargon and accessibility", 0.7),
             hit(1, "<script>alert(1)</script> The budget was fixed before we arrived.", "power", 0.6)]),
         enablers=pd.DataFrame([hit(4, "Paying people a fair day rate helped a lot.", "paying people properly", 0.9)]),
+        benefits=pd.DataFrame([hit(2, "Pay carers for their time.", "better services", 0.7)]),
         codes=pd.DataFrame([{**span(2, "Pay carers for their time."), "code": "payment",
                              "text": "Pay carers for their time.", "coder": "ann"}]),
         category_descriptions={"power": "Who decides, and who does not."},
@@ -174,7 +175,7 @@ def html() -> str:
 # -- sections and quotes --------------------------------------------------------------------------
 def test_every_section_has_a_heading_a_toc_link_and_content(html):
     page = Page(html)
-    for key in ("overview", "phrases", "families", "themes", "barriers", "enablers", "codes", "method"):
+    for key in ("overview", "phrases", "families", "themes", "barriers", "enablers", "benefits", "codes", "method"):
         assert key in page.ids
         assert ("a", "href", f"#{key}") in page.attrs
     assert "<title>What people said: tiny</title>" in html
@@ -206,6 +207,14 @@ def test_quotes_prefer_other_documents_then_score_and_respect_max_quotes():
     html = build_report(make_data(barriers=hits), max_quotes=2)
     section = html[html.index('id="barrier-1"'):html.index('id="enablers"')]
     assert [said(q) for q in Page(section).quotes] == ["We should be partners", "Carers are never paid"]
+
+
+def test_benefits_have_their_own_section_after_the_enablers(html):
+    enablers = html[html.index('id="enablers"'):html.index('id="benefits"')]
+    benefits = html[html.index('id="benefits"'):html.index('id="saturation"')]
+    assert "What it brings (benefits)" in html and "outcomes, not what made it work" in benefits
+    assert [said(q) for q in Page(benefits).quotes] == ["Pay carers for their time."]
+    assert "Pay carers for their time." not in [said(q) for q in Page(enablers).quotes]
 
 
 def test_family_quotes_come_from_different_documents_first():
@@ -383,6 +392,7 @@ def test_missing_columns_raise_E472():
 
 def test_skipped_and_empty_parts_are_explained_and_codes_left_out():
     data = make_data(themes=None, theme_quotes=None, theme_assignments=None, barriers=None, enablers=None,
+                     benefits=pd.DataFrame(columns=REQUIRED["benefits"]),
                      codes=pd.DataFrame(columns=REQUIRED["codes"]), phrases=None, occurrences=None, families=None,
                      problems=pd.DataFrame(columns=REQUIRED["problems"]))
     data.skipped = {"themes": "[E362] Too few segments for themes: 6."}
@@ -391,6 +401,7 @@ def test_skipped_and_empty_parts_are_explained_and_codes_left_out():
     assert "codes" not in page.ids and ("a", "href", "#codes") not in page.attrs
     assert "No themes in this report: [E362] Too few segments" in html
     assert "No barriers in this report" in html and "Every file in the folder could be read, and all" in html
+    assert "No sentences were found that clearly describe a benefit." in html
     assert "Not run: themes" in html
 
 
@@ -479,6 +490,7 @@ def test_report_from_a_real_small_bench(tmp_path, monkeypatch):
     data = ReportData.from_bench(bench)
     assert data.themes is None and "switched off" in data.skipped["themes"]
     assert data.barriers is not None and len(data.barriers) and data.enablers is not None
+    assert data.benefits is not None and 'id="benefits"' in build_report(data)
     html = write_report(bench, tmp_path / "report.html", pseudonymise={"Ana": "P1"}).read_text(encoding="utf-8")
     page = Page(html)
     assert "script" not in page.tags and "img" not in page.tags

@@ -1,4 +1,4 @@
-"""The trainers' dashboard: phrases, themes, and barriers and enablers, for projecting to a room.
+"""The trainers' dashboard: phrases, themes, and barriers, enablers and benefits, for projecting to a room.
 
 ``Dashboard`` is plain Python over the Workbench facade (lists and quotes as DataFrames);
 ``DashboardWidget`` is a thin ipywidgets layer over it: three tabs, each a column of large buttons
@@ -25,7 +25,10 @@ QUOTE_COLUMNS = ["doc_id", "seg_id", "start_char", "end_char", "speaker", "text"
 PHRASE_LIST_COLUMNS = ["phrase", "kind", "family", "count", "doc_count", "speaker_count"]
 THEME_LIST_COLUMNS = ["theme_id", "label", "size", "doc_count", "stability", "keywords"]
 CATEGORY_COLUMNS = ["kind", "category", "count", "doc_count"]
-KINDS = ("barrier", "enabler")
+KINDS = ("barrier", "enabler", "benefit")
+KIND_HEADINGS = {"barrier": ("Barriers", "Barrier"), "enabler": ("Enablers", "Enabler"),
+                 "benefit": ("Benefits", "Benefit")}
+CATEGORIES_TAB = "Barriers, enablers, benefits"
 KIND_NAMES = {"family": "Ways of saying one idea", "quoted": "Words people put in quotes",
               "ngram": "Phrases people keep using"}
 UNASSIGNED = -1
@@ -52,7 +55,7 @@ def _stability_words(value: Any) -> str:
 
 
 class Dashboard:
-    """What the dashboard shows, as DataFrames: phrases, themes, barrier and enabler categories,
+    """What the dashboard shows, as DataFrames: phrases, themes, barrier, enabler and benefit categories,
     and the quotes behind each of them."""
 
     def __init__(self, bench, max_phrases: int = 20):
@@ -64,7 +67,8 @@ class Dashboard:
         cats = self.categories()
         n_docs = len(self.bench.corpus.documents)
         return (f"{n_docs} documents · {len(self.phrases())} phrases · {len(self.themes())} themes · "
-                f"{(cats['kind'] == 'barrier').sum()} barriers and {(cats['kind'] == 'enabler').sum()} enablers")
+                f"{(cats['kind'] == 'barrier').sum()} barriers, {(cats['kind'] == 'enabler').sum()} enablers and "
+                f"{(cats['kind'] == 'benefit').sum()} benefits")
 
     # -- phrases ------------------------------------------------------------------------------
     @cached_property
@@ -152,7 +156,7 @@ class Dashboard:
             frame["text"] = [self.bench.corpus.segment(s).text for s in frame["seg_id"]]
         return frame.reset_index(drop=True)
 
-    # -- barriers and enablers --------------------------------------------------------------
+    # -- barriers, enablers and benefits ----------------------------------------------------
     def hits(self, kind: str) -> pd.DataFrame:
         if kind not in KINDS:
             raise WorkbenchError(Errors.E483.format(kind=kind))
@@ -162,7 +166,8 @@ class Dashboard:
         return result["hits"]
 
     def categories(self, kind: str | None = None) -> pd.DataFrame:
-        """Barrier and enabler categories with hits, most hits first: kind, category, count, doc_count."""
+        """Barrier, enabler and benefit categories with hits, most hits first within each kind: kind, category,
+        count, doc_count."""
         rows = []
         for k in ([kind] if kind else KINDS):
             hits = self.hits(k)
@@ -176,7 +181,7 @@ class Dashboard:
         return frame.drop(columns="_k").reset_index(drop=True)
 
     def quotes_for_category(self, kind: str, category: str) -> pd.DataFrame:
-        """The passages found for a barrier or enabler category: strongest first in each document,
+        """The passages found for a barrier, enabler or benefit category: strongest first in each document,
         taking turns between documents."""
         hits = self.hits(kind)
         chosen = hits[hits["category"] == category]
@@ -228,7 +233,7 @@ class DashboardWidget:
         hint = '<p class="wb-dash-hint">Choose {} on the left to read what people said.</p>'
         self.phrase_quotes = self._panel("phrase", hint.format("a phrase"))
         self.theme_quotes = self._panel("theme", hint.format("a theme"))
-        self.category_quotes = self._panel("category", hint.format("a barrier or an enabler"))
+        self.category_quotes = self._panel("category", hint.format("a barrier, an enabler or a benefit"))
 
         self.phrase_buttons: dict[tuple[str, str], Any] = {}
         items = []
@@ -259,7 +264,7 @@ class DashboardWidget:
         self.category_buttons: dict[tuple[str, str], Any] = {}
         cat_items = []
         for kind, group in dashboard.categories().groupby("kind", sort=False):
-            cat_items.append(self._group_heading("Barriers" if kind == "barrier" else "Enablers"))
+            cat_items.append(self._group_heading(KIND_HEADINGS[kind][0]))
             for row in group.itertuples(index=False):
                 button = self._button(f"{row.category} ({row.count})", "wb-dash-category",
                                       lambda _, k=kind, c=row.category: self.show_category(k, c))
@@ -274,7 +279,7 @@ class DashboardWidget:
         self.tabs = w.Tab(children=[self._page(items, self.phrase_quotes),
                                     self._page(theme_items, self.theme_quotes),
                                     self._page(cat_items, self.category_quotes)],
-                          titles=("Phrases", "Themes", "Barriers and enablers"))
+                          titles=("Phrases", "Themes", CATEGORIES_TAB))
         self.tabs.add_class("wb-dash-tabs")
         heading = w.HTML(f'<div class="wb-dash-title">{escape(title)}</div>')
         self.box = w.VBox([w.HTML(STYLE), heading, self.tabs])
@@ -357,6 +362,6 @@ class DashboardWidget:
     def show_category(self, kind: str, category: str) -> None:
         quotes = self.dashboard.quotes_for_category(kind, category)
         docs = quotes["doc_id"].nunique()
-        sub = f"{'Barrier' if kind == 'barrier' else 'Enabler'} · {len(quotes)} passages in {docs} documents"
+        sub = f"{KIND_HEADINGS[kind][1]} · {len(quotes)} passages in {docs} documents"
         self.category_quotes.value = self._quotes_html(category, sub, quotes)
         self._highlight(self.category_buttons, (kind, category))

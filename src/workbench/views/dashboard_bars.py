@@ -1,4 +1,4 @@
-"""Bar charts for the dashboard's theme, barrier and enabler lists: each list button becomes a bar.
+"""Bar charts for the dashboard's theme, barrier, enabler and benefit lists: each list button becomes a bar.
 
 A trainer's room would rather look than read, so every button of a list is filled from the left in
 proportion to its count (the longest bar is the largest count), with the label and count on top in large
@@ -19,8 +19,8 @@ from html import escape
 from typing import Any, Hashable, Iterable
 
 MIN_WIDTH = 3.0  # percent: a count of 1 among hundreds still shows a sliver
-COLOURS = {"theme": "#9fbfe0", "barrier": "#f0a8aa", "enabler": "#a9d8a1"}
-EDGES = {"theme": "#2a6fb0", "barrier": "#c0392b", "enabler": "#3d8b37"}
+COLOURS = {"theme": "#9fbfe0", "barrier": "#f0a8aa", "enabler": "#a9d8a1", "benefit": "#f7c99b"}
+EDGES = {"theme": "#2a6fb0", "barrier": "#c0392b", "enabler": "#3d8b37", "benefit": "#b8650f"}
 HINT = "The longer the bar, the more passages. Click a bar to read them."
 
 
@@ -61,8 +61,8 @@ def style_rules(name: str, chart: list[Bar], colour: str, edge: str) -> str:
 
 def attach_bars(widgets_module: Any, buttons: dict, chart: list[Bar], name: str):
     """Give each button of ``buttons`` (keyed like the bars) the classes of its bar, and return the HTML
-    widget with the chart's ``<style>``, to put in the same page. ``name`` picks the colours (theme, barrier
-    or enabler) and names the classes: ``wb-bar``, ``wb-bar-<name>``, ``wb-bar-<name>-<i>``."""
+    widget with the chart's ``<style>``, to put in the same page. ``name`` picks the colours (theme, barrier,
+    enabler or benefit) and names the classes: ``wb-bar``, ``wb-bar-<name>``, ``wb-bar-<name>-<i>``."""
     for i, bar in enumerate(chart):
         button = buttons[bar.key]
         for cls in ("wb-bar", f"wb-bar-{name}", css_class(name, i)):

@@ -1,7 +1,7 @@
 """report.html: one self-contained, offline HTML file for trainers and readers who never open Python.
 
 Sections: the corpus at a glance, recurring phrases (and statements put in quotation marks), phrase families,
-themes, barriers, enablers, codes and codes against themes (when there are accepted codings;
+themes, barriers, enablers, benefits, codes and codes against themes (when there are accepted codings;
 ``report_code_themes``), a section for each added step, and how the report was made. Charts are inline SVG
 (no JavaScript, no fonts or files from elsewhere); a Content-Security-Policy forbids scripts and outside requests.
 
@@ -52,6 +52,7 @@ REQUIRED: dict[str, list[str]] = {
     "theme_assignments": ["seg_id", "theme_id"],
     "barriers": [*TRACE, "speaker", "category", "score", "text"],
     "enablers": [*TRACE, "speaker", "category", "score", "text"],
+    "benefits": [*TRACE, "speaker", "category", "score", "text"],
     "codes": [*TRACE, "speaker", "code", "text"],
     "exclusions": ["doc_id", "start_char", "end_char", "reason", "text"],
 }
@@ -67,7 +68,7 @@ SET_ASIDE_WORDS = {"boilerplate": ("line of page or show boilerplate", "lines of
                    "unread": ("piece of text that could not be placed", "pieces of text that could not be placed")}
 QUOTE_CHARS = 320
 COLOURS = {"overview": "#4e79a7", "phrases": "#59a14f", "themes": "#4e79a7", "barriers": "#e15759",
-           "enablers": "#59a14f", "codes": "#b07aa1"}
+           "enablers": "#59a14f", "benefits": "#f28e2b", "codes": "#b07aa1"}
 
 
 class ReportError(WorkbenchError, ValueError):
@@ -113,6 +114,7 @@ class ReportData:
     theme_assignments: pd.DataFrame | None = None
     barriers: pd.DataFrame | None = None
     enablers: pd.DataFrame | None = None
+    benefits: pd.DataFrame | None = None  # outcomes of working together (benefits.csv), never enablers
     codes: pd.DataFrame | None = None
     exclusions: pd.DataFrame | None = None  # text outside every segment, with the reason (blank runs left out)
     themes_extended: dict[str, Any] | None = None  # new segments given to the saved themes, without a refit
@@ -170,7 +172,8 @@ class ReportData:
                                         "fit_segments": bench.themes.history_.get("fit_segments", 0)}
         data.barriers = found.get("barriers", {}).get("hits")
         data.enablers = found.get("enablers", {}).get("hits")
-        if data.barriers is not None or data.enablers is not None:
+        data.benefits = found.get("benefits", {}).get("hits")
+        if any(frame is not None for frame in (data.barriers, data.enablers, data.benefits)):
             data.category_descriptions = {c.name: c.description for c in bench.codebook if c.description}
         data.codes = found.get("codes", {}).get("codes")
         if "saturation" in found:
@@ -546,7 +549,7 @@ class _Report:
             why = d.skipped.get(f"{kind}s", "they were not looked for in this report")
             return {"note": f"No {kind}s in this report: {self.p(why)}"}
         if hits.empty:
-            what = "a barrier" if kind == "barrier" else "an enabler"
+            what = {"barrier": "a barrier", "enabler": "an enabler", "benefit": "a benefit"}[kind]
             return {"note": f"No sentences were found that clearly describe {what}."}
         counts = hits["category"].astype(str).value_counts()
         cats = sorted(counts.index, key=lambda c: (-counts[c], c))
@@ -659,6 +662,7 @@ def build_report(source, *, title: str | None = None,
         {"key": "themes", "title": "Themes", "kind": "themes", "data": r.themes()},
         {"key": "barriers", "title": "What gets in the way (barriers)", "kind": "hits", "data": r.hits("barrier")},
         {"key": "enablers", "title": "What helps (enablers)", "kind": "hits", "data": r.hits("enabler")},
+        {"key": "benefits", "title": "What it brings (benefits)", "kind": "hits", "data": r.hits("benefit")},
         {"key": "saturation", "title": "Are we still hearing anything new?", "kind": "saturation",
          "data": r.saturation()},
     ]
