@@ -1,7 +1,8 @@
 """Our themes against a plain BERTopic baseline, on labelled corpora: expected-theme coverage and the
 largest theme's share, side by side in one run.
 
-A labelled corpus is a folder with ``docs/`` (the documents), ``labels.csv`` (``doc, text, label, category,
+A labelled corpus is a folder with ``docs/`` (the documents; or a ``corpus:`` path in expected_themes.yml,
+relative to the folder, for a corpus kept elsewhere, such as the demo corpus), ``labels.csv`` (``doc, text, label, category,
 theme, note``: every unit of every document, ``theme`` one of the expected themes or empty) and
 ``expected_themes.yml`` (``themes: [{name, description}]``). Each labelled unit is found in its document's
 text (in order) and given the theme of the segment (ours) or line (baseline) that holds most of it.
@@ -108,12 +109,22 @@ def largest_pile(themes: np.ndarray) -> float:
     return float(np.unique(themes, return_counts=True)[1].max() / len(themes)) if len(themes) else 0.0
 
 
+def docs_of(folder: Path) -> Path:
+    """The labelled corpus's documents: ``folder/docs``, or the ``corpus:`` path its expected_themes.yml names."""
+    if (folder / "docs").is_dir():
+        return folder / "docs"
+    named = yaml.safe_load((folder / "expected_themes.yml").read_text(encoding="utf-8")).get("corpus")
+    if not named:
+        raise SystemExit(f"{folder}: no docs/ folder and no 'corpus:' in expected_themes.yml")
+    return (folder / named).resolve()
+
+
 def ours(folder: Path, cache: Path) -> tuple[dict, dict[str, list[tuple[int, int, int]]], np.ndarray, dict]:
-    """Our themes on ``folder/docs``: (document texts, spans by doc, segment themes, theme labels)."""
+    """Our themes on the folder's documents (``docs_of``): (document texts, spans by doc, segment themes, theme labels)."""
     from workbench.config import Config
     from workbench.project import Workbench
 
-    bench = Workbench(folder / "docs", Config(), cache_dir=cache, models_dir=cache / "models", progress=False,
+    bench = Workbench(docs_of(folder), Config(), cache_dir=cache, models_dir=cache / "models", progress=False,
                       reuse_models=False)
     model = bench.themes
     texts = {d.doc_id: d.text for d in bench.corpus.documents}
