@@ -251,18 +251,18 @@ def test_tuning_documents_figures(tuning):
     under the measured figures, to catch regressions."""
     assert (tuning.units["start_char"] >= 0).all()  # every labelled unit was found in its document
     f = tuning.figures.set_index("kind")
-    # measured with the model trained on (a) including tuning_a3: barriers 0.738 / 0.772, enablers 0.790 / 0.701,
-    # benefits 0.678 / 0.709 (with tuning_a2 a quarter of the training units, the fit flatters it less)
+    # measured with the model trained on (a) including tuning_a3: barriers 0.737 / 0.766, enablers 0.785 / 0.723,
+    # benefits 0.674 / 0.698 (with tuning_a2 a quarter of the training units, the fit flatters it less)
     assert f.loc["barrier", "precision"] >= 0.71 and f.loc["barrier", "recall"] >= 0.74, f
-    assert f.loc["enabler", "precision"] >= 0.76 and f.loc["enabler", "recall"] >= 0.67, f
-    assert f.loc["benefit", "precision"] >= 0.65 and f.loc["benefit", "recall"] >= 0.68, f
+    assert f.loc["enabler", "precision"] >= 0.76 and f.loc["enabler", "recall"] >= 0.69, f
+    assert f.loc["benefit", "precision"] >= 0.64 and f.loc["benefit", "recall"] >= 0.67, f
 
 
 def test_out_of_fold_figures_stored_with_the_model():
     """The cross-validated figures on (a) that the README gives, as the trainer stored them: a retrained
-    model must not do worse. Measured: all tuning data (4,076 units, three quarters of them the documents of
-    tuning_a3), barriers 0.637 / 0.653, enablers 0.647 / 0.653; on the 20 documents of tuning_a2, barriers
-    0.633 / 0.642 and enablers 0.647 / 0.623 (before tuning_a3 was added: 0.639 / 0.606 and 0.583 / 0.553)."""
+    model must not do worse. Measured: all tuning data (4,024 units, three quarters of them the documents of
+    tuning_a3), barriers 0.635 / 0.650, enablers 0.633 / 0.653; on the 20 documents of tuning_a2, barriers
+    0.635 / 0.632 and enablers 0.643 / 0.623 (before tuning_a3 was added: 0.639 / 0.606 and 0.583 / 0.553)."""
     oof = StanceModel.load().about["out_of_fold"]["minilm"]
     assert oof["all"]["barrier"]["labelled"] >= 850 and oof["tuning_a3"]["barrier"]["labelled"] >= 500, oof
     for part, floor in (("all", 0.62), ("tuning_a2", 0.60)):
@@ -271,7 +271,7 @@ def test_out_of_fold_figures_stored_with_the_model():
 
 
 @pytest.mark.xfail(strict=True, reason="target of issue 14 not reached: out-of-fold on (a) barriers 0.64 / 0.65, "
-                                       "enablers 0.65 / 0.65; this test passes (and so fails as xfail) once it is")
+                                       "enablers 0.63 / 0.65; this test passes (and so fails as xfail) once it is")
 def test_out_of_fold_figures_reach_the_target():
     oof = StanceModel.load().about["out_of_fold"]["minilm"]["all"]
     assert all(oof[k][m] >= 0.85 for k in ("barrier", "enabler") for m in ("precision", "recall")), oof
@@ -290,9 +290,9 @@ def test_no_category_takes_more_than_forty_percent(tuning):
 
 
 # Measured (precision, recall) per file and kind; the model was trained on these sentences, so they flatter it.
-SENTENCE_FIGURES = {LABELS: {"barrier": (0.855, 0.979), "enabler": (0.892, 0.917)},
+SENTENCE_FIGURES = {LABELS: {"barrier": (0.855, 0.979), "enabler": (0.868, 0.917)},
                     HELDOUT: {"barrier": (0.769, 0.909), "enabler": (0.714, 0.714)},
-                    HELDOUT2: {"barrier": (0.75, 0.833), "enabler": (0.688, 0.846)}}
+                    HELDOUT2: {"barrier": (0.762, 0.889), "enabler": (0.733, 0.846)}}
 
 
 def test_labelled_sentence_files(bar_cache):

@@ -17,8 +17,11 @@ HELDOUT_B = Path(__file__).resolve().parents[1] / "data" / "heldout_b"
 # labelled): barriers 0.713 / 0.581 (97 / 136 / 167), enablers 0.669 / 0.608 (93 / 139 / 153), benefits 0.500 /
 # 0.429 (27 / 54 / 63) of 795 units; then in the next session, after the stance model was trained again with the
 # 60 new tuning documents of tests/data/tuning_a3 (nothing else changed): barriers 110 / 152 / 167, enablers
-# 99 / 143 / 153, benefits 31 / 60 / 63. See the README. The floors are the second figures minus 0.03.
-MEASURED = {"barrier": (0.724, 0.659), "enabler": (0.692, 0.647), "benefit": (0.517, 0.492)}
+# 99 / 143 / 153, benefits 31 / 60 / 63; and once more the same day after the model was trained again on the same
+# data read with one reader fix (a timestamp alone under a speaker's name is no longer part of the turn; only
+# tuning_a3 has such lines): barriers 0.711 / 0.647 (108 / 152 / 167), enablers 0.691 / 0.673 (103 / 149 / 153),
+# benefits 0.525 / 0.492 (31 / 59 / 63). See the README. The floors are these last figures minus 0.03.
+MEASURED = {"barrier": (0.711, 0.647), "enabler": (0.691, 0.673), "benefit": (0.525, 0.492)}
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +40,8 @@ def test_heldout_figures_do_not_drop(heldout):
         assert heldout.figure(kind, "recall") >= recall - 0.03, heldout.figures
 
 
-@pytest.mark.xfail(strict=True, reason="target of issue 14 (0.85) not reached on (b): barriers 0.72 / 0.66, "
-                                       "enablers 0.69 / 0.65")
+@pytest.mark.xfail(strict=True, reason="target of issue 14 (0.85) not reached on (b): barriers 0.71 / 0.65, "
+                                       "enablers 0.69 / 0.67")
 def test_heldout_reaches_the_target(heldout):
     for kind in ("barrier", "enabler"):
         assert heldout.figure(kind, "precision") >= 0.85 and heldout.figure(kind, "recall") >= 0.85, \

@@ -219,6 +219,17 @@ def test_names_alone_on_lines_before_turns_are_speakers():
         "Sam Jones", "Priya", "Sam Jones", "Priya 00:02:10"]
 
 
+def test_a_timestamp_alone_under_a_name_belongs_to_the_label():
+    text = ("Sam Jones\n00:00:06\nWelcome, everyone.\n\nPriya\n[00:00:31]\nThanks for having me.\n12:40 was late.\n\n"
+            "Sam Jones\n00:01:02\nSo where do we start?\n\nPriya\n00:01:09\nWith the money.\n")
+    blocks, _ = parse_transcript(text)
+    assert [(b.speaker, b.timestamp, text[b.start_char:b.end_char]) for b in turns(blocks)] == [
+        ("Sam Jones", "00:00:06", "Welcome, everyone."), ("Priya", "00:00:31", "Thanks for having me.\n12:40 was late."),
+        ("Sam Jones", "00:01:02", "So where do we start?"), ("Priya", "00:01:09", "With the money.")]
+    assert [text[b.start_char:b.end_char] for b in blocks if b.kind == "label"] == [
+        "Sam Jones", "00:00:06", "Priya", "[00:00:31]", "Sam Jones", "00:01:02", "Priya", "00:01:09"]
+
+
 def test_headings_that_never_recur_are_not_names_alone():
     text = ("Background\nWe met four times in the spring.\n\nWhat helped\nPaying people on the day.\n\n"
             "What got in the way\nThe room was hard to reach.\n")

@@ -16,7 +16,7 @@ Text that is not a turn (a title, headings, a byline before the first turn) is l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator
 
 from .layout import classify_text, trim_boilerplate
@@ -33,6 +33,8 @@ _OTTER = re.compile(rf"^[ \t]*(?P<name>{_NAME}){_ROLE}[ \t]+(?P<ts>{_TS})[ \t]*$
 _ALONE = re.compile(rf"^[ \t]*(?:[\[(]?(?P<ts1>{_TS})[\])]?[ \t]+(?:-[ \t]*)?)?(?P<name>{_NAME}){_ROLE}"
                     rf"(?:[ \t]+(?:-[ \t]*)?[\[(]?(?P<ts2>{_TS})[\])]?)?[ \t]*$")
 _STAGE_NOTE = re.compile(r"^[ \t]*[\[(][^\])\n]{1,120}[\])][ \t]*$")
+# A timestamp alone on a line, as podcast transcripts put it under the speaker's name ("Kemi\n00:00:06\n...").
+_TS_ALONE = re.compile(rf"^[ \t]*[\[(]?(?P<ts>{_TS})[\])]?[ \t]*$")
 _PARTICLES = {"of", "de", "da", "van", "von", "la", "le", "del", "bin", "al"}
 # Labels that introduce content rather than a speaker ("Note: ...").
 _NOT_SPEAKERS = {
@@ -128,9 +130,10 @@ def _alone(line: str) -> Header | None:
 
 
 def _next_text(lines: list[tuple[int, str]], i: int, headers: dict[int, Header]) -> bool:
-    """True if the next non-blank line after ``i`` is text (not a label or a stage note)."""
+    """True if the next non-blank line after ``i`` is text (not a label or a stage note); a timestamp alone on
+    the next line belongs to the label and is skipped."""
     for j in range(i + 1, len(lines)):
-        if lines[j][1].strip():
+        if lines[j][1].strip() and not (j == i + 1 and _TS_ALONE.match(lines[j][1])):
             return j not in headers and not _STAGE_NOTE.match(lines[j][1])
     return False
 
@@ -223,6 +226,13 @@ def parse_transcript(text: str, *, force: bool = False,
             if end > start:
                 blocks.append(Block(start, end, "label", header.name, header.timestamp))
             turn = (header, offset + header.text_start)
+            turn_end = offset + len(line)
+        elif turn is not None and turn[1] >= turn_end and _TS_ALONE.match(line):
+            # the timestamp line under a name alone on its line belongs to the label, not to the turn's text
+            start, end = _strip_span(text, offset, offset + len(line))
+            timestamp = turn[0].timestamp or _TS_ALONE.match(line).group("ts")
+            blocks.append(Block(start, end, "label", turn[0].name, timestamp))
+            turn = (replace(turn[0], timestamp=timestamp), offset + len(line))
             turn_end = offset + len(line)
         elif _STAGE_NOTE.match(line):
             close_turn()
