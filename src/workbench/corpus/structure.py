@@ -227,10 +227,10 @@ def parse_transcript(text: str, *, force: bool = False,
                 blocks.append(Block(start, end, "label", header.name, header.timestamp))
             turn = (header, offset + header.text_start)
             turn_end = offset + len(line)
-        elif turn is not None and turn[1] >= turn_end and _TS_ALONE.match(line):
+        elif turn is not None and turn[1] >= turn_end and (alone_ts := _TS_ALONE.match(line)):
             # the timestamp line under a name alone on its line belongs to the label, not to the turn's text
             start, end = _strip_span(text, offset, offset + len(line))
-            timestamp = turn[0].timestamp or _TS_ALONE.match(line).group("ts")
+            timestamp = turn[0].timestamp or alone_ts.group("ts")
             blocks.append(Block(start, end, "label", turn[0].name, timestamp))
             turn = (replace(turn[0], timestamp=timestamp), offset + len(line))
             turn_end = offset + len(line)

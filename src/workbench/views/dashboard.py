@@ -64,11 +64,10 @@ class Dashboard:
 
     def summary(self) -> str:
         """One line for the room: how much material, and how many phrases, themes and categories."""
-        cats = self.categories()
+        n = self.categories()["kind"].value_counts()
         n_docs = len(self.bench.corpus.documents)
         return (f"{n_docs} documents · {len(self.phrases())} phrases · {len(self.themes())} themes · "
-                f"{(cats['kind'] == 'barrier').sum()} barriers, {(cats['kind'] == 'enabler').sum()} enablers and "
-                f"{(cats['kind'] == 'benefit').sum()} benefits")
+                f"{n.get('barrier', 0)} barriers, {n.get('enabler', 0)} enablers and {n.get('benefit', 0)} benefits")
 
     # -- phrases ------------------------------------------------------------------------------
     @cached_property
